@@ -1,0 +1,283 @@
+package dev.idtoken.validator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The claim checks of OpenID Connect Core 1.0 §3.1.3.7 steps 2-13 (plus §3.1.3.8, §3.3.2.11 and
+ * FAPI's s_hash), run after the signature verified. Every failure is collected, so the caller sees all
+ * that is wrong with a token at once. A claim of the wrong JSON type is reported as malformed and not
+ * checked further; nothing is coerced.
+ */
+final class ClaimChecks {
+  private static final Set<String> STRING_CLAIMS = Set.of("iss", "sub", "azp", "nonce", "acr", "sid",
+      "jti", "at_hash", "c_hash", "s_hash", "name", "given_name", "family_name", "middle_name",
+      "nickname", "preferred_username", "profile", "picture", "website", "email", "gender",
+      "birthdate", "zoneinfo", "locale", "phone_number");
+  private static final Set<String> DATE_CLAIMS = Set.of("exp", "iat", "nbf", "auth_time", "updated_at");
+  private static final Set<String> BOOLEAN_CLAIMS = Set.of("email_verified", "phone_number_verified");
+  private static final int MAX_SUBJECT_LENGTH = 255;
+
+  private final String issuer;
+  private final String clientId;
+  private final Set<String> trustedAudiences; // null: any additional audience is accepted
+  private final Duration skew;
+  private final Duration maxTokenAge; // null: no limit
+
+  ClaimChecks(String issuer, String clientId, Set<String> trustedAudiences, Duration skew,
+      Duration maxTokenAge) {
+    this.issuer = issuer;
+    this.clientId = clientId;
+    this.trustedAudiences = trustedAudiences;
+    this.skew = skew;
+    this.maxTokenAge = maxTokenAge;
+  }
+
+  /** Checks the claims; returns the verified token, or adds to {@code errors} and returns null. */
+  VerifiedIdToken check(ObjectNode claims, JwsAlgorithm alg, Expectations expected, Instant now,
+      List<ValidationError> errors) {
+    Set<String> malformed = checkTypes(claims, errors);
+
+    // Step 2: the issuer must match exactly; no case folding, no trailing-slash normalisation.
+    String iss = string(claims, "iss", malformed, errors);
+    if (iss == null) {
+      addMissing(claims, "iss", malformed, errors);
+    } else if (!iss.equals(issuer)) {
+      errors.add(ValidationError.of(ErrorCode.ISSUER_MISMATCH, "iss"));
+    }
+
+    // Step 3: the client must be an audience, and every other audience trusted.
+    List<String> audiences = audiences(claims, malformed, errors);
+    if (audiences != null) {
+      if (!audiences.contains(clientId)) {
+        errors.add(ValidationError.of(ErrorCode.AUDIENCE_MISMATCH, "aud"));
+      } else if (trustedAudiences != null) {
+        for (String aud : audiences) {
+          if (!aud.equals(clientId) && !trustedAudiences.contains(aud)) {
+            errors.add(ValidationError.of(ErrorCode.UNTRUSTED_AUDIENCE, "aud"));
+            break;
+          }
+        }
+      }
+    }
+
+    // Steps 4-5: with several audiences azp is required; when present it must be the client id.
+    if (!malformed.contains("azp")) {
+      JsonNode azp = claims.get("azp");
+      if (azp == null) {
+        if (audiences != null && audiences.size() > 1) {
+          errors.add(ValidationError.of(ErrorCode.MISSING_CLAIM, "azp"));
+        }
+      } else if (!azp.textValue().equals(clientId)) {
+        errors.add(ValidationError.of(ErrorCode.AZP_MISMATCH, "azp"));
+      }
+    }
+
+    // Step 9: exp is required, and the token is expired from exp + skew on.
+    Instant exp = date(claims, "exp", true, malformed, errors);
+    if (exp != null && !now.isBefore(exp.plus(skew))) {
+      errors.add(ValidationError.of(ErrorCode.EXPIRED, "exp"));
+    }
+    Instant nbf = date(claims, "nbf", false, malformed, errors);
+    if (nbf != null && nbf.isAfter(now.plus(skew))) {
+      errors.add(ValidationError.of(ErrorCode.NOT_YET_VALID, "nbf"));
+    }
+
+    // Step 10: iat is required and not in the future; optionally not older than the maximum age.
+    Instant iat = date(claims, "iat", true, malformed, errors);
+    if (iat != null) {
+      if (iat.isAfter(now.plus(skew))) {
+        errors.add(ValidationError.of(ErrorCode.ISSUED_IN_FUTURE, "iat"));
+      } else if (maxTokenAge != null && now.isAfter(iat.plus(maxTokenAge).plus(skew))) {
+        errors.add(ValidationError.of(ErrorCode.TOKEN_TOO_OLD, "iat"));
+      }
+    }
+
+    // Step 11: the nonce must be the one this request sent.
+    if (expected.nonce != null) {
+      String nonce = string(claims, "nonce", malformed, errors);
+      if (nonce == null) {
+        addMissing(claims, "nonce", malformed, errors);
+      } else if (!constantTimeEquals(nonce, expected.nonce)) {
+        errors.add(ValidationError.of(ErrorCode.NONCE_MISMATCH, "nonce"));
+      }
+    }
+
+    // Step 12: the acr must be one the request accepts.
+    if (expected.acceptedAcrValues != null) {
+      String acr = string(claims, "acr", malformed, errors);
+      if (acr == null) {
+        addMissing(claims, "acr", malformed, errors);
+      } else if (!expected.acceptedAcrValues.contains(acr)) {
+        errors.add(ValidationError.of(ErrorCode.ACR_NOT_ACCEPTED, "acr"));
+      }
+    }
+
+    // Step 13: with max_age, auth_time is required and must be recent enough.
+    Instant authTime = date(claims, "auth_time", expected.maxAge != null, malformed, errors);
+    if (authTime != null && expected.maxAge != null
+        && now.isAfter(authTime.plus(expected.maxAge).plus(skew))) {
+      errors.add(ValidationError.of(ErrorCode.AUTHENTICATION_TOO_OLD, "auth_time"));
+    }
+
+    // §3.1.3.8, §3.3.2.11, FAPI 1.0 Part 2 §5.1: the hash claims bind what the caller received.
+    checkHash(claims, "at_hash", expected.accessToken, alg, ErrorCode.AT_HASH_MISMATCH, malformed, errors);
+    checkHash(claims, "c_hash", expected.authorizationCode, alg, ErrorCode.C_HASH_MISMATCH, malformed, errors);
+    checkHash(claims, "s_hash", expected.state, alg, ErrorCode.S_HASH_MISMATCH, malformed, errors);
+
+    // §2: sub is required, at most 255 ASCII characters.
+    String sub = string(claims, "sub", malformed, errors);
+    if (sub == null) {
+      addMissing(claims, "sub", malformed, errors);
+    } else if (!isValidSubject(sub)) {
+      errors.add(ValidationError.of(ErrorCode.MALFORMED_CLAIM, "sub"));
+    }
+
+    if (!errors.isEmpty()) {
+      return null;
+    }
+    return new VerifiedIdToken(claims, iss, sub, audiences, exp, iat, authTime);
+  }
+
+  /** Reports every known claim whose JSON type is wrong; returns their names. */
+  private static Set<String> checkTypes(ObjectNode claims, List<ValidationError> errors) {
+    Set<String> malformed = new java.util.HashSet<>();
+    claims.properties().forEach(e -> {
+      String name = e.getKey();
+      JsonNode value = e.getValue();
+      boolean ok;
+      if (STRING_CLAIMS.contains(name)) {
+        ok = value.isTextual();
+      } else if (DATE_CLAIMS.contains(name)) {
+        ok = NumericDate.toInstant(value) != null;
+      } else if (BOOLEAN_CLAIMS.contains(name)) {
+        ok = value.isBoolean();
+      } else if (name.equals("aud")) {
+        ok = isAudience(value);
+      } else if (name.equals("amr")) {
+        ok = isStringArray(value, false);
+      } else if (name.equals("address")) {
+        ok = value.isObject();
+      } else {
+        ok = true;
+      }
+      if (!ok) {
+        malformed.add(name);
+        errors.add(ValidationError.of(ErrorCode.MALFORMED_CLAIM, name));
+      }
+    });
+    return malformed;
+  }
+
+  private static boolean isAudience(JsonNode value) {
+    return (value.isTextual() && !value.textValue().isEmpty()) || isStringArray(value, true);
+  }
+
+  private static boolean isStringArray(JsonNode value, boolean nonEmpty) {
+    if (!value.isArray() || (nonEmpty && value.isEmpty())) {
+      return false;
+    }
+    for (JsonNode element : value) {
+      if (!element.isTextual()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String string(ObjectNode claims, String name, Set<String> malformed,
+      List<ValidationError> errors) {
+    JsonNode node = claims.get(name);
+    return node == null || malformed.contains(name) ? null : node.textValue();
+  }
+
+  private static void addMissing(ObjectNode claims, String name, Set<String> malformed,
+      List<ValidationError> errors) {
+    if (!malformed.contains(name)) {
+      errors.add(ValidationError.of(ErrorCode.MISSING_CLAIM, name));
+    }
+  }
+
+  private static Instant date(ObjectNode claims, String name, boolean required, Set<String> malformed,
+      List<ValidationError> errors) {
+    JsonNode node = claims.get(name);
+    if (node == null) {
+      if (required) {
+        errors.add(ValidationError.of(ErrorCode.MISSING_CLAIM, name));
+      }
+      return null;
+    }
+    return malformed.contains(name) ? null : NumericDate.toInstant(node);
+  }
+
+  private static List<String> audiences(ObjectNode claims, Set<String> malformed,
+      List<ValidationError> errors) {
+    JsonNode aud = claims.get("aud");
+    if (aud == null) {
+      errors.add(ValidationError.of(ErrorCode.MISSING_CLAIM, "aud"));
+      return null;
+    }
+    if (malformed.contains("aud")) {
+      return null;
+    }
+    if (aud.isTextual()) {
+      return List.of(aud.textValue());
+    }
+    List<String> list = new ArrayList<>(aud.size());
+    aud.forEach(a -> list.add(a.textValue()));
+    return List.copyOf(list);
+  }
+
+  private static void checkHash(ObjectNode claims, String name, String value, JwsAlgorithm alg,
+      ErrorCode mismatch, Set<String> malformed, List<ValidationError> errors) {
+    if (value == null) {
+      return;
+    }
+    String claim = string(claims, name, malformed, errors);
+    if (claim == null) {
+      addMissing(claims, name, malformed, errors);
+    } else if (!constantTimeEquals(claim, halfHash(alg, value))) {
+      errors.add(ValidationError.of(mismatch, name));
+    }
+  }
+
+  /**
+   * base64url of the left half of the hash of the value's ASCII bytes, the hash being the one of the
+   * JWS algorithm (SHA-512 for EdDSA with Ed25519), per OpenID Connect Core §3.1.3.6.
+   */
+  static String halfHash(JwsAlgorithm alg, String value) {
+    try {
+      byte[] digest = MessageDigest.getInstance(alg.hashAlgorithm())
+          .digest(value.getBytes(StandardCharsets.US_ASCII));
+      return Base64Url.encode(Arrays.copyOf(digest, digest.length / 2));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks " + alg.hashAlgorithm(), e);
+    }
+  }
+
+  private static boolean isValidSubject(String sub) {
+    if (sub.isEmpty() || sub.length() > MAX_SUBJECT_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < sub.length(); i++) {
+      char c = sub.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean constantTimeEquals(String a, String b) {
+    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+}

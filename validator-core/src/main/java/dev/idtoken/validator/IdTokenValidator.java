@@ -1,0 +1,370 @@
+package dev.idtoken.validator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates OpenID Connect ID tokens for one issuer and one client, as OpenID Connect Core 1.0
+ * §3.1.3.7 requires.
+ *
+ * <p>Immutable and thread-safe: build one at start-up and share it across request threads. Secure by
+ * default: RS256 only, {@code exp}, {@code iat}, {@code iss}, {@code aud} and {@code sub} required, 60
+ * seconds of clock skew, tokens over 16 KiB refused unread, no audience but the client id trusted, a
+ * header {@code typ} other than {@code JWT} refused, {@code none} impossible, an unknown {@code crit}
+ * refused, and the {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers never used.
+ *
+ * <pre>{@code
+ * IdTokenValidator validator = IdTokenValidator.builder()
+ *     .issuer("https://login.example.com")
+ *     .clientId("my-client-id")
+ *     .keySource(keySource)
+ *     .build();
+ * ValidationResult result = validator.validate(idToken, Expectations.nonce(sessionNonce));
+ * }</pre>
+ *
+ * <p>The checks run in the order of §3.1.3.7: size and shape, header and algorithm, key and
+ * signature (these stop at the first failure), then issuer, audience, {@code azp}, times, nonce,
+ * {@code acr}, {@code auth_time}, hash claims and subject (these report every failure). Rejections are
+ * logged at debug level with the reason code only.
+ */
+public final class IdTokenValidator {
+  /** Default clock skew allowed on {@code exp}, {@code nbf}, {@code iat} and {@code auth_time}. */
+  public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+  /** The largest clock skew the builder accepts. */
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+  /** Default maximum length of a raw token, in characters. */
+  public static final int DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(IdTokenValidator.class);
+
+  private final String issuer;
+  private final String clientId;
+  private final Set<JwsAlgorithm> allowedAlgorithms;
+  private final int maxTokenSize;
+  private final Clock clock;
+  private final JwsVerifier jwsVerifier;
+  private final ClaimChecks claimChecks;
+
+  private IdTokenValidator(Builder b) {
+    this.issuer = b.issuer;
+    this.clientId = b.clientId;
+    this.allowedAlgorithms = Set.copyOf(b.allowedAlgorithms);
+    this.maxTokenSize = b.maxTokenSize;
+    this.clock = b.clock;
+    this.jwsVerifier = new JwsVerifier(EnumSet.copyOf(b.allowedAlgorithms), b.keySource,
+        b.clientSecret, !b.acceptAnyTokenType);
+    Set<String> trusted = b.acceptUntrustedAudiences ? null : Set.copyOf(b.trustedAudiences);
+    this.claimChecks = new ClaimChecks(b.issuer, b.clientId, trusted, b.clockSkew, b.maxTokenAge);
+  }
+
+  /** A builder with the secure defaults; issuer, client id and key source must be set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The issuer this validator accepts. */
+  public String issuer() {
+    return issuer;
+  }
+
+  /** The client id that must be an audience. */
+  public String clientId() {
+    return clientId;
+  }
+
+  /** The signature algorithms this validator accepts. */
+  public Set<JwsAlgorithm> allowedAlgorithms() {
+    return allowedAlgorithms;
+  }
+
+  /** Validates a token with no per-request expectations. Never throws for a bad token. */
+  public ValidationResult validate(String token) {
+    return validate(token, Expectations.none());
+  }
+
+  /**
+   * Validates a token against this validator's configuration and the request's expectations.
+   *
+   * @param token the compact serialised ID token; null is reported as {@link ErrorCode#MALFORMED_TOKEN}
+   * @throws NullPointerException if {@code expectations} is null
+   */
+  public ValidationResult validate(String token, Expectations expectations) {
+    Objects.requireNonNull(expectations, "expectations");
+    ValidationResult result;
+    try {
+      result = doValidate(token, expectations);
+    } catch (Rejection rejection) {
+      result = rejection.result;
+    }
+    if (!result.isValid() && log.isDebugEnabled()) {
+      log.debug("ID token not accepted: {}", describe(result));
+    }
+    return result;
+  }
+
+  /**
+   * Validates a token and returns the verified identity, or throws.
+   *
+   * @throws IdTokenValidationException if the token is invalid or could not be checked
+   */
+  public VerifiedIdToken validateOrThrow(String token, Expectations expectations)
+      throws IdTokenValidationException {
+    ValidationResult result = validate(token, expectations);
+    if (result instanceof ValidationResult.Valid) {
+      return ((ValidationResult.Valid) result).token();
+    }
+    throw new IdTokenValidationException(result);
+  }
+
+  /** {@link #validateOrThrow(String, Expectations)} with no per-request expectations. */
+  public VerifiedIdToken validateOrThrow(String token) throws IdTokenValidationException {
+    return validateOrThrow(token, Expectations.none());
+  }
+
+  private ValidationResult doValidate(String token, Expectations expectations) throws Rejection {
+    // Step 1 hardening: bound the work before decoding anything.
+    if (token == null || token.isEmpty()) {
+      throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN);
+    }
+    if (token.length() > maxTokenSize) {
+      throw Rejection.invalid(ErrorCode.TOKEN_TOO_LARGE);
+    }
+    JwsVerifier.Verified jws = jwsVerifier.verify(token);
+    ObjectNode claims = Json.parseObject(jws.payload);
+    if (claims == null) {
+      throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
+    }
+    List<ValidationError> errors = new ArrayList<>(2);
+    VerifiedIdToken verified = claimChecks.check(claims, jws.algorithm, expectations, clock.instant(), errors);
+    return verified != null ? new ValidationResult.Valid(verified) : new ValidationResult.Invalid(errors);
+  }
+
+  static String describe(ValidationResult result) {
+    if (result instanceof ValidationResult.Invalid) {
+      return ((ValidationResult.Invalid) result).errors().toString();
+    }
+    if (result instanceof ValidationResult.Unavailable) {
+      return ((ValidationResult.Unavailable) result).error().toString();
+    }
+    return "VALID";
+  }
+
+  @Override
+  public String toString() {
+    return "IdTokenValidator[issuer=" + issuer + ", clientId=" + clientId + ", algorithms="
+        + allowedAlgorithms + "]";
+  }
+
+  /**
+   * Configures an {@link IdTokenValidator}. Not thread-safe. Each setter checks its argument
+   * ({@code NullPointerException} for null, {@code IllegalArgumentException} naming the option for a
+   * bad value); {@link #build()} checks that the configuration is complete and consistent.
+   */
+  public static final class Builder {
+    private String issuer;
+    private String clientId;
+    private KeySource keySource;
+    private Set<JwsAlgorithm> allowedAlgorithms = EnumSet.of(JwsAlgorithm.RS256);
+    private byte[] clientSecret;
+    private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+    private Clock clock = Clock.systemUTC();
+    private int maxTokenSize = DEFAULT_MAX_TOKEN_SIZE;
+    private Duration maxTokenAge;
+    private final Set<String> trustedAudiences = new HashSet<>();
+    private boolean acceptUntrustedAudiences;
+    private boolean acceptAnyTokenType;
+
+    private Builder() {}
+
+    /**
+     * The issuer identifier; {@code iss} must equal it exactly (required).
+     *
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder issuer(String issuer) {
+      this.issuer = nonBlank(issuer, "issuer");
+      return this;
+    }
+
+    /**
+     * The OAuth client id of this application; {@code aud} must contain it (required).
+     *
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder clientId(String clientId) {
+      this.clientId = nonBlank(clientId, "clientId");
+      return this;
+    }
+
+    /** Where the public keys come from (required unless only HMAC algorithms are allowed). */
+    public Builder keySource(KeySource keySource) {
+      this.keySource = Objects.requireNonNull(keySource, "keySource");
+      return this;
+    }
+
+    /**
+     * The accepted signature algorithms, replacing the default (RS256 only, OpenID Connect's
+     * default). There is no way to allow {@code none}.
+     *
+     * @throws IllegalArgumentException if none are given
+     */
+    public Builder allowedAlgorithms(JwsAlgorithm first, JwsAlgorithm... more) {
+      Objects.requireNonNull(first, "allowedAlgorithms");
+      List<JwsAlgorithm> all = new ArrayList<>(Arrays.asList(more));
+      all.add(0, first);
+      return allowedAlgorithms(all);
+    }
+
+    /**
+     * The accepted signature algorithms, replacing the default (RS256 only).
+     *
+     * @throws IllegalArgumentException if the collection is empty
+     */
+    public Builder allowedAlgorithms(Collection<JwsAlgorithm> algorithms) {
+      Objects.requireNonNull(algorithms, "allowedAlgorithms");
+      if (algorithms.isEmpty()) {
+        throw new IllegalArgumentException("allowedAlgorithms must not be empty");
+      }
+      algorithms.forEach(a -> Objects.requireNonNull(a, "allowedAlgorithms element"));
+      this.allowedAlgorithms = EnumSet.copyOf(algorithms);
+      return this;
+    }
+
+    /**
+     * The client secret, the only key HS256/384/512 tokens are verified with (OpenID Connect Core
+     * §10.1): its UTF-8 bytes must be at least as long as the hash of each allowed HMAC algorithm
+     * (RFC 7518 §3.2), which {@link #build()} checks.
+     */
+    public Builder clientSecret(String clientSecret) {
+      Objects.requireNonNull(clientSecret, "clientSecret");
+      this.clientSecret = clientSecret.getBytes(StandardCharsets.UTF_8);
+      return this;
+    }
+
+    /**
+     * The clock skew allowed on every time check (default 60 seconds).
+     *
+     * @throws IllegalArgumentException if negative or above {@link #MAX_CLOCK_SKEW}
+     */
+    public Builder clockSkew(Duration skew) {
+      Objects.requireNonNull(skew, "clockSkew");
+      if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
+        throw new IllegalArgumentException("clockSkew must be between 0 and " + MAX_CLOCK_SKEW);
+      }
+      this.clockSkew = skew;
+      return this;
+    }
+
+    /** The clock the time checks use (default {@link Clock#systemUTC()}); inject a fixed one in tests. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The longest raw token accepted, in characters (default 16 KiB); longer ones are refused before
+     * any decoding.
+     *
+     * @throws IllegalArgumentException if outside [1 KiB, 1 MiB]
+     */
+    public Builder maxTokenSize(int characters) {
+      if (characters < 1024 || characters > 1024 * 1024) {
+        throw new IllegalArgumentException("maxTokenSize must be between 1024 and 1048576");
+      }
+      this.maxTokenSize = characters;
+      return this;
+    }
+
+    /**
+     * Refuse tokens whose {@code iat} is older than this (default: no limit beyond {@code exp}).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxTokenAge(Duration age) {
+      Objects.requireNonNull(age, "maxTokenAge");
+      if (age.isNegative() || age.isZero()) {
+        throw new IllegalArgumentException("maxTokenAge must be positive");
+      }
+      this.maxTokenAge = age;
+      return this;
+    }
+
+    /**
+     * Audiences besides the client id that a token may also name (default: none). OpenID Connect
+     * Core §3.1.3.7 step 3 requires rejecting tokens with audiences the client does not trust.
+     */
+    public Builder trustedAudiences(String... audiences) {
+      Objects.requireNonNull(audiences, "trustedAudiences");
+      for (String audience : audiences) {
+        trustedAudiences.add(nonBlank(audience, "trustedAudiences"));
+      }
+      return this;
+    }
+
+    /**
+     * Relaxation: accept tokens whose {@code aud} also names audiences that are not trusted. Such a
+     * token could be replayed to those other audiences' services; prefer {@link #trustedAudiences}.
+     */
+    public Builder acceptUntrustedAdditionalAudiences() {
+      this.acceptUntrustedAudiences = true;
+      return this;
+    }
+
+    /**
+     * Relaxation: skip the header {@code typ} check, which otherwise refuses any {@code typ} but
+     * {@code JWT} (so an RFC 9068 {@code at+jwt} access token is never taken for an ID token).
+     */
+    public Builder acceptAnyTokenType() {
+      this.acceptAnyTokenType = true;
+      return this;
+    }
+
+    /**
+     * Builds the validator.
+     *
+     * @throws IllegalStateException if the issuer or client id is missing, no key source is set
+     *     while an asymmetric algorithm is allowed, an HMAC algorithm is allowed without a client
+     *     secret, or the secret is shorter than an allowed HMAC algorithm needs
+     */
+    public IdTokenValidator build() {
+      requireState(issuer != null, "issuer is required");
+      requireState(clientId != null, "clientId is required");
+      boolean asymmetric = allowedAlgorithms.stream().anyMatch(a -> !a.isSymmetric());
+      requireState(!asymmetric || keySource != null, "keySource is required");
+      for (JwsAlgorithm alg : allowedAlgorithms) {
+        if (alg.isSymmetric()) {
+          requireState(clientSecret != null, alg.jwsName() + " needs a clientSecret");
+          requireState(clientSecret.length >= alg.hashLength(), alg.jwsName()
+              + " needs a clientSecret of at least " + alg.hashLength() + " bytes");
+        }
+      }
+      return new IdTokenValidator(this);
+    }
+
+    private static void requireState(boolean condition, String message) {
+      if (!condition) {
+        throw new IllegalStateException(message);
+      }
+    }
+
+    private static String nonBlank(String value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(name + " must not be blank");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.idtoken.validator;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of validating an ID token: {@link Valid}, {@link Invalid} (the token is bad: answer
+ * 401) or {@link Unavailable} (the keys could not be obtained: answer 503 and let the client retry).
+ *
+ * <p>Immutable and thread-safe. Typical use:
+ *
+ * <pre>{@code
+ * ValidationResult result = validator.validate(token, expectations);
+ * if (result instanceof ValidationResult.Valid valid) {
+ *   VerifiedIdToken id = valid.token();
+ * } else if (result instanceof ValidationResult.Invalid invalid) {
+ *   response.setHeader("WWW-Authenticate", invalid.wwwAuthenticate());
+ *   response.sendError(401);
+ * } else {
+ *   response.sendError(503);
+ * }
+ * }</pre>
+ */
+public sealed interface ValidationResult
+    permits ValidationResult.Valid, ValidationResult.Invalid, ValidationResult.Unavailable {
+
+  /** True only for {@link Valid}. */
+  default boolean isValid() {
+    return this instanceof Valid;
+  }
+
+  /** The token passed every check. */
+  record Valid(VerifiedIdToken token) implements ValidationResult {
+    /** Checks the token is present. */
+    public Valid {
+      Objects.requireNonNull(token, "token");
+    }
+  }
+
+  /**
+   * The token is bad. Structural and signature failures stop at the first error; the claim checks
+   * after a good signature report every failed claim.
+   *
+   * @param errors at least one error, in the order of OpenID Connect Core §3.1.3.7
+   */
+  record Invalid(List<ValidationError> errors) implements ValidationResult {
+    /** Copies the errors and checks there is at least one. */
+    public Invalid {
+      errors = List.copyOf(errors);
+      if (errors.isEmpty()) {
+        throw new IllegalArgumentException("an invalid result needs at least one error");
+      }
+    }
+
+    /** The first error's code: the one to log or count. */
+    public ErrorCode code() {
+      return errors.get(0).code();
+    }
+
+    /** Whether any error has this code. */
+    public boolean has(ErrorCode code) {
+      for (ValidationError error : errors) {
+        if (error.code() == code) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The RFC 6750 §3.1 error code for a {@code WWW-Authenticate} header: always {@code invalid_token}. */
+    public String bearerError() {
+      return "invalid_token";
+    }
+
+    /**
+     * A ready {@code WWW-Authenticate} header value (RFC 6750 §3), for example
+     * {@code Bearer error="invalid_token", error_description="The token has expired."}. The
+     * description is the first error's fixed message, which quotes nothing from the token.
+     */
+    public String wwwAuthenticate() {
+      return "Bearer error=\"" + bearerError() + "\", error_description=\""
+          + errors.get(0).code().message() + "\"";
+    }
+  }
+
+  /**
+   * The token could not be checked because no usable keys could be obtained (the provider is down,
+   * slow or broken and the cached keys are too old). Not the token's fault: answer 503.
+   *
+   * @param error always {@link ErrorCode#KEYS_UNAVAILABLE}
+   */
+  record Unavailable(ValidationError error) implements ValidationResult {
+    /** Checks the error is a {@link ErrorCode#KEYS_UNAVAILABLE}. */
+    public Unavailable {
+      Objects.requireNonNull(error, "error");
+      if (!error.code().isUnavailable()) {
+        throw new IllegalArgumentException("not an availability error: " + error.code());
+      }
+    }
+  }
+}

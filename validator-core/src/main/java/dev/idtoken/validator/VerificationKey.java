@@ -1,0 +1,135 @@
+package dev.idtoken.validator;
+
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A public key that may verify ID token signatures, with the JWK metadata that restricts its use.
+ *
+ * <p>Immutable and thread-safe. The key has already passed the strength checks when it exists: RSA
+ * of at least 2048 bits with an odd public exponent of at least 3 and no ROCA fingerprint; EC on
+ * P-256, P-384 or P-521 with the point on the curve; Ed25519. Instances come from {@link KeySet}
+ * (parsed from a JWKS) or from {@link #of(String, PublicKey)}.
+ *
+ * <p>Two keys are equal when their {@code kid}, {@code alg}, {@code use} and key material are equal.
+ * {@link #toString()} shows the {@code kid}, type and RFC 7638 thumbprint, never the key itself.
+ */
+public final class VerificationKey {
+  private final String kid;
+  private final PublicKey publicKey;
+  private final String keyType;
+  private final String curve;
+  private final String use;
+  private final JwsAlgorithm algorithm;
+  private final String thumbprint;
+
+  VerificationKey(String kid, PublicKey publicKey, String keyType, String curve, String use,
+      JwsAlgorithm algorithm, String thumbprint) {
+    this.kid = kid;
+    this.publicKey = publicKey;
+    this.keyType = keyType;
+    this.curve = curve;
+    this.use = use;
+    this.algorithm = algorithm;
+    this.thumbprint = thumbprint;
+  }
+
+  /**
+   * Wraps a public key that did not come from a JWKS (for example one read from a PEM file).
+   *
+   * @param kid the key id tokens will name, or null for a key without one
+   * @throws NullPointerException if {@code publicKey} is null
+   * @throws IllegalArgumentException if the key type is unsupported or the key is too weak
+   */
+  public static VerificationKey of(String kid, PublicKey publicKey) {
+    Objects.requireNonNull(publicKey, "publicKey");
+    return Jwks.fromPublicKey(kid, publicKey);
+  }
+
+  /** The JWK {@code kid}, if the key has one. */
+  public Optional<String> kid() {
+    return Optional.ofNullable(kid);
+  }
+
+  /** The JWK key type: {@code RSA}, {@code EC} or {@code OKP}. */
+  public String keyType() {
+    return keyType;
+  }
+
+  /** The JWK {@code alg} this key is restricted to, if the JWK names one. */
+  public Optional<JwsAlgorithm> algorithm() {
+    return Optional.ofNullable(algorithm);
+  }
+
+  /** The RFC 7638 SHA-256 thumbprint, base64url: a stable, non-secret identity for the key. */
+  public String thumbprint() {
+    return thumbprint;
+  }
+
+  /** The JCA public key. */
+  public PublicKey publicKey() {
+    return publicKey;
+  }
+
+  String kidOrNull() {
+    return kid;
+  }
+
+  /**
+   * Whether this key may verify a signature made with {@code alg}: the JWK {@code alg} (if any) is the
+   * same, {@code use} is absent or {@code sig}, and the key type and curve fit the algorithm.
+   */
+  boolean fits(JwsAlgorithm alg) {
+    if (algorithm != null && algorithm != alg) {
+      return false;
+    }
+    if (use != null && !use.equals("sig")) {
+      return false;
+    }
+    switch (alg.family()) {
+      case RSA:
+      case RSA_PSS:
+        return publicKey instanceof RSAPublicKey;
+      case EC:
+        return publicKey instanceof ECPublicKey && Curves.forAlgorithm(alg).equals(curve);
+      case EDDSA:
+        return publicKey instanceof EdECPublicKey && "Ed25519".equals(curve);
+      default:
+        return false; // HMAC keys never come from a key source
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof VerificationKey)) {
+      return false;
+    }
+    VerificationKey other = (VerificationKey) o;
+    return Objects.equals(kid, other.kid)
+        && algorithm == other.algorithm
+        && Objects.equals(use, other.use)
+        && thumbprint.equals(other.thumbprint)
+        && Arrays.equals(publicKey.getEncoded(), other.publicKey.getEncoded());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kid, thumbprint);
+  }
+
+  @Override
+  public String toString() {
+    return "VerificationKey[kid=" + kid + ", kty=" + keyType
+        + (curve == null ? "" : ", crv=" + curve)
+        + (algorithm == null ? "" : ", alg=" + algorithm.jwsName())
+        + ", thumbprint=" + thumbprint + "]";
+  }
+}

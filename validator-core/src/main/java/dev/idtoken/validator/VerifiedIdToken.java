@@ -1,0 +1,275 @@
+package dev.idtoken.validator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An ID token that passed every check: the proof of a verified identity.
+ *
+ * <p>Immutable and thread-safe. Only the validator creates instances, so holding one means the
+ * signature, issuer, audience, times and per-request expectations were all checked. It exposes
+ * claims, not the header or key internals. Map the user with {@link #issuer()} and
+ * {@link #subject()} together: {@code sub} is unique only within its issuer (OpenID Connect Core 1.0
+ * §2). {@link #toString()} shows no personal data.
+ */
+public final class VerifiedIdToken {
+  private final ObjectNode claims;
+  private final String issuer;
+  private final String subject;
+  private final List<String> audiences;
+  private final Instant expiresAt;
+  private final Instant issuedAt;
+  private final Instant authTime;
+
+  VerifiedIdToken(ObjectNode claims, String issuer, String subject, List<String> audiences,
+      Instant expiresAt, Instant issuedAt, Instant authTime) {
+    this.claims = claims;
+    this.issuer = issuer;
+    this.subject = subject;
+    this.audiences = audiences;
+    this.expiresAt = expiresAt;
+    this.issuedAt = issuedAt;
+    this.authTime = authTime;
+  }
+
+  /** {@code iss}: the issuer, exactly as configured. */
+  public String issuer() {
+    return issuer;
+  }
+
+  /** {@code sub}: the user's identifier at the issuer (at most 255 ASCII characters). */
+  public String subject() {
+    return subject;
+  }
+
+  /** {@code aud}: the audiences, the client id among them. */
+  public List<String> audiences() {
+    return audiences;
+  }
+
+  /** {@code azp}: the authorized party, when present (it is the client id). */
+  public Optional<String> authorizedParty() {
+    return stringClaim("azp");
+  }
+
+  /** {@code exp}: when the token expires. */
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
+  /** {@code iat}: when the token was issued. */
+  public Instant issuedAt() {
+    return issuedAt;
+  }
+
+  /** {@code auth_time}: when the user authenticated, when present. */
+  public Optional<Instant> authTime() {
+    return Optional.ofNullable(authTime);
+  }
+
+  /** {@code nonce}, when present. */
+  public Optional<String> nonce() {
+    return stringClaim("nonce");
+  }
+
+  /** {@code acr}: the authentication context class reference, when present. */
+  public Optional<String> acr() {
+    return stringClaim("acr");
+  }
+
+  /** {@code amr}: the authentication methods references; empty when absent. */
+  public List<String> amr() {
+    return stringListClaim("amr").orElse(List.of());
+  }
+
+  /** {@code sid}: the session id (OpenID Connect Front-/Back-Channel Logout), when present. */
+  public Optional<String> sessionId() {
+    return stringClaim("sid");
+  }
+
+  /** {@code email}, when present. Trust it for identity only if {@link #emailVerified()} is true. */
+  public Optional<String> email() {
+    return stringClaim("email");
+  }
+
+  /** {@code email_verified}; false when absent. */
+  public boolean emailVerified() {
+    JsonNode node = claims.get("email_verified");
+    return node != null && node.isBoolean() && node.booleanValue();
+  }
+
+  /** {@code name}, when present. */
+  public Optional<String> name() {
+    return stringClaim("name");
+  }
+
+  /** {@code given_name}, when present. */
+  public Optional<String> givenName() {
+    return stringClaim("given_name");
+  }
+
+  /** {@code family_name}, when present. */
+  public Optional<String> familyName() {
+    return stringClaim("family_name");
+  }
+
+  /** {@code preferred_username}, when present. Not unique and not stable: never a key for the user. */
+  public Optional<String> preferredUsername() {
+    return stringClaim("preferred_username");
+  }
+
+  /** {@code locale}, when present. */
+  public Optional<String> locale() {
+    return stringClaim("locale");
+  }
+
+  /** {@code picture}, when present. */
+  public Optional<String> picture() {
+    return stringClaim("picture");
+  }
+
+  /** The names of all claims in the token. */
+  public Set<String> claimNames() {
+    Set<String> names = new TreeSet<>();
+    claims.fieldNames().forEachRemaining(names::add);
+    return Collections.unmodifiableSet(names);
+  }
+
+  /** Whether the claim is present (with any value, JSON {@code null} included). */
+  public boolean hasClaim(String name) {
+    return claims.has(Objects.requireNonNull(name, "name"));
+  }
+
+  /**
+   * A string claim such as SMART on FHIR's {@code fhirUser}.
+   *
+   * @return empty when absent or JSON {@code null}
+   * @throws ClaimTypeException if present with another JSON type
+   */
+  public Optional<String> stringClaim(String name) {
+    return claim(name, String.class);
+  }
+
+  /**
+   * A claim that is an array of strings, or a single string (read as a one-element list).
+   *
+   * @return empty when absent or JSON {@code null}
+   * @throws ClaimTypeException if present with another JSON type
+   */
+  public Optional<List<String>> stringListClaim(String name) {
+    JsonNode node = node(name);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (node.isTextual()) {
+      return Optional.of(List.of(node.textValue()));
+    }
+    if (!node.isArray()) {
+      throw new ClaimTypeException(name, "an array of strings");
+    }
+    List<String> values = new ArrayList<>(node.size());
+    for (JsonNode element : node) {
+      if (!element.isTextual()) {
+        throw new ClaimTypeException(name, "an array of strings");
+      }
+      values.add(element.textValue());
+    }
+    return Optional.of(List.copyOf(values));
+  }
+
+  /**
+   * A claim converted to a plain Java type: {@code String}, {@code Boolean}, {@code Long} (integral
+   * numbers), {@code Double}, {@code Instant} (a NumericDate), {@code List} or {@code Map} (of plain
+   * values), or {@code Object} for whatever the JSON holds.
+   *
+   * @return empty when absent or JSON {@code null}
+   * @throws ClaimTypeException if the JSON value does not have that type
+   * @throws IllegalArgumentException if {@code type} is not one of those listed
+   */
+  public <T> Optional<T> claim(String name, Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    JsonNode node = node(name);
+    if (node == null) {
+      return Optional.empty();
+    }
+    Object value;
+    if (type == String.class) {
+      value = node.isTextual() ? node.textValue() : null;
+    } else if (type == Boolean.class) {
+      value = node.isBoolean() ? node.booleanValue() : null;
+    } else if (type == Long.class) {
+      value = node.isIntegralNumber() && node.canConvertToLong() ? node.longValue() : null;
+    } else if (type == Double.class) {
+      value = node.isNumber() ? node.doubleValue() : null;
+    } else if (type == Instant.class) {
+      value = node.isNumber() ? NumericDate.toInstant(node) : null;
+    } else if (type == List.class) {
+      value = node.isArray() ? toJava(node) : null;
+    } else if (type == Map.class) {
+      value = node.isObject() ? toJava(node) : null;
+    } else if (type == Object.class) {
+      value = toJava(node);
+    } else {
+      throw new IllegalArgumentException("unsupported claim type: " + type.getName());
+    }
+    if (value == null) {
+      throw new ClaimTypeException(name, type.getSimpleName());
+    }
+    return Optional.of(type.cast(value));
+  }
+
+  /** All claims as an unmodifiable map of plain Java values (see {@link #claim(String, Class)}). */
+  public Map<String, Object> claims() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = (Map<String, Object>) toJava(claims);
+    return map;
+  }
+
+  private JsonNode node(String name) {
+    JsonNode node = claims.get(Objects.requireNonNull(name, "name"));
+    return node == null || node.isNull() ? null : node;
+  }
+
+  private static Object toJava(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        map.put(e.getKey(), toJava(e.getValue()));
+      }
+      return Collections.unmodifiableMap(map);
+    }
+    if (node.isArray()) {
+      List<Object> list = new ArrayList<>(node.size());
+      node.forEach(element -> list.add(toJava(element)));
+      return Collections.unmodifiableList(list);
+    }
+    if (node.isTextual()) {
+      return node.textValue();
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isIntegralNumber() && node.canConvertToLong()) {
+      return node.longValue();
+    }
+    if (node.isNumber()) {
+      return node.doubleValue();
+    }
+    return null; // JSON null inside a structure
+  }
+
+  @Override
+  public String toString() {
+    return "VerifiedIdToken[iss=" + issuer + ", exp=" + expiresAt + "]";
+  }
+}
