@@ -41,6 +41,12 @@ final class JwsVerifier {
       this.payload = payload;
       this.key = key;
     }
+
+    /** The header {@code kid}, or null. */
+    String kid() {
+      JsonNode kid = header.get("kid");
+      return kid == null ? null : kid.textValue();
+    }
   }
 
   Verified verify(String token) throws Rejection {
@@ -77,6 +83,39 @@ final class JwsVerifier {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
     }
     return new Verified(alg, header, payload, used);
+  }
+
+  /**
+   * Whether a cold validation of a token with this {@code kid} and {@code alg} would still select
+   * {@code verifiedWith}: it must be among the first {@link #MAX_KEYS_TRIED} fitting candidates the
+   * key source returns now, exactly as {@link #verifySignature} walks them. Costs one key source
+   * lookup (a map read for {@link KeySet}) and, when the source returns a new but equal key object,
+   * one comparison of the encoded keys. A failing key source answers false, so the caller falls back
+   * to a cold validation that reports the outage.
+   */
+  boolean stillSelects(String kid, JwsAlgorithm alg, VerificationKey verifiedWith) {
+    List<VerificationKey> candidates;
+    try {
+      candidates = keySource.keys(kid, alg);
+    } catch (KeySourceException | RuntimeException e) {
+      return false;
+    }
+    if (candidates == null) {
+      return false;
+    }
+    int tried = 0;
+    for (VerificationKey key : candidates) {
+      if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
+        continue;
+      }
+      if (key == verifiedWith || key.equals(verifiedWith)) {
+        return true;
+      }
+      if (++tried == MAX_KEYS_TRIED) {
+        break;
+      }
+    }
+    return false;
   }
 
   private JwsAlgorithm checkHeader(ObjectNode header) throws Rejection {
