@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -160,8 +162,8 @@ final class ClaimChecks {
 
   /** Reports every known claim whose JSON type is wrong; returns their names. */
   private static Set<String> checkTypes(ObjectNode claims, List<ValidationError> errors) {
-    Set<String> malformed = new java.util.HashSet<>();
-    claims.properties().forEach(e -> {
+    Set<String> malformed = null;
+    for (Map.Entry<String, JsonNode> e : claims.properties()) {
       String name = e.getKey();
       JsonNode value = e.getValue();
       boolean ok;
@@ -181,11 +183,14 @@ final class ClaimChecks {
         ok = true;
       }
       if (!ok) {
+        if (malformed == null) {
+          malformed = new HashSet<>();
+        }
         malformed.add(name);
         errors.add(ValidationError.of(ErrorCode.MALFORMED_CLAIM, name));
       }
-    });
-    return malformed;
+    }
+    return malformed == null ? Set.of() : malformed;
   }
 
   private static boolean isAudience(JsonNode value) {

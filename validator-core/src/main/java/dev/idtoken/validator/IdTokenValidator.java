@@ -167,7 +167,7 @@ public final class IdTokenValidator {
     ValidationResult.Valid valid = new ValidationResult.Valid(verified);
     // An entry never outlives the token's exp (the clock skew is granted on cold validations only).
     if (cache != null && now.isBefore(verified.expiresAt())) {
-      cache.put(token, valid, jws.algorithm, jws.kid(), jws.key);
+      cache.put(token, valid, jws.algorithm, jws.kid, jws.key);
     }
     return valid;
   }

@@ -14,8 +14,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** The one strict JSON reader of the module: duplicate member names and trailing data are errors. */
 final class Json {
@@ -56,6 +58,77 @@ final class Json {
       ObjectNode root = readObject(p, ROOT_CAPACITY);
       // Exactly one value: anything after the object, even another value, is refused.
       return root != null && p.nextToken() == null ? root : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The members of a JOSE header that the verifier reads. Each is the member's value (of any JSON
+   * type), or null when absent.
+   */
+  static final class Header {
+    JsonNode alg;
+    JsonNode kid;
+    JsonNode typ;
+    JsonNode crit;
+  }
+
+  /**
+   * Parses a JOSE header: exactly what {@link #parseObject(byte[])} accepts, but only the members the
+   * verifier reads are kept, so no tree is built for the rest. Returns null when the bytes are not
+   * exactly one JSON object, or a member name repeats at any depth.
+   */
+  static Header parseHeader(byte[] utf8) {
+    try (JsonParser p = TOKEN_FACTORY.createParser(utf8)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Header header = new Header();
+      String[] names = new String[8];
+      Set<String> moreNames = null;
+      int count = 0;
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        for (int i = 0; i < Math.min(count, names.length); i++) {
+          if (names[i].equals(name)) {
+            return null;
+          }
+        }
+        if (count < names.length) {
+          names[count] = name;
+        } else {
+          if (moreNames == null) {
+            moreNames = new HashSet<>();
+          }
+          if (!moreNames.add(name)) {
+            return null;
+          }
+        }
+        count++;
+        // Every value is read in full, also those ignored, so the header is held to the same rules.
+        JsonNode value = readValue(p, p.nextToken());
+        if (value == null) {
+          return null;
+        }
+        switch (name) {
+          case "alg":
+            header.alg = value;
+            break;
+          case "kid":
+            header.kid = value;
+            break;
+          case "typ":
+            header.typ = value;
+            break;
+          case "crit":
+            header.crit = value;
+            break;
+          default:
+            break;
+        }
+      }
+      return p.nextToken() == null ? header : null;
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -24,6 +24,9 @@ class JsonTest {
       + "\"address\":{\"street_address\":\"1 Main St\",\"nested\":{\"a\":[1,2,{\"b\":[]}]}},"
       + "\"big\":123456789012345678901234567890,\"neg\":-0.0,\"exp10\":1e308,\"small\":2.5E-3}";
 
+  private static final String HEADER = "{\"alg\":\"RS256\",\"kid\":\"k-1\",\"typ\":\"JWT\","
+      + "\"x5t#S256\":\"abc\",\"n\":[1,{\"a\":true}],\"crit\":null}";
+
   /** The reference: databind's tree reader with duplicate detection and no trailing tokens. */
   private static ObjectNode reference(byte[] bytes) {
     try {
@@ -44,6 +47,21 @@ class JsonTest {
     }
     assertEquals(expected, actual, () -> "different tree for: " + input);
     assertSameTypes(expected, actual, input);
+  }
+
+  /** The header reader accepts exactly what the reference accepts and reads the same members. */
+  private static void assertHeaderSameAsReference(byte[] bytes) {
+    ObjectNode expected = reference(bytes);
+    Json.Header actual = Json.parseHeader(bytes);
+    String input = new String(bytes, StandardCharsets.ISO_8859_1);
+    if (expected == null) {
+      assertNull(actual, () -> "header reader accepted what databind refuses: " + input);
+      return;
+    }
+    assertEquals(expected.get("alg"), actual.alg, input);
+    assertEquals(expected.get("kid"), actual.kid, input);
+    assertEquals(expected.get("typ"), actual.typ, input);
+    assertEquals(expected.get("crit"), actual.crit, input);
   }
 
   private static void assertSameTypes(JsonNode expected, JsonNode actual, String input) {
@@ -76,8 +94,19 @@ class JsonTest {
         "{\"a\":1}/* c */", "{\"a\":1} // c", "\uFEFF{\"a\":1}", "{\"a\":\"" + "z".repeat(5000) + "\"}",
         "[".repeat(40) + "]".repeat(40), "{\"a\":" + "[".repeat(31) + "]".repeat(31) + "}",
         "{\"a\":" + "[".repeat(32) + "]".repeat(32) + "}", "{\"a\":" + "{\"b\":".repeat(31) + "1" + "}".repeat(32));
+    List<String> headers = List.of(HEADER, "{\"alg\":\"RS256\",\"alg\":\"none\"}",
+        "{\"alg\":null,\"kid\":7,\"typ\":[\"JWT\"],\"crit\":[]}",
+        "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"alg\":\"ES256\"}",
+        "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"j\":1,\"i\":2}",
+        "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"a\":2}",
+        "{\"jwk\":{\"kty\":\"RSA\",\"kty\":\"EC\"},\"alg\":\"RS256\"}");
     for (String c : cases) {
       assertSameAsReference(c.getBytes(StandardCharsets.UTF_8));
+      assertHeaderSameAsReference(c.getBytes(StandardCharsets.UTF_8));
+    }
+    for (String c : headers) {
+      assertSameAsReference(c.getBytes(StandardCharsets.UTF_8));
+      assertHeaderSameAsReference(c.getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -96,17 +125,27 @@ class JsonTest {
     };
     for (byte[] c : cases) {
       assertSameAsReference(c);
+      assertHeaderSameAsReference(c);
     }
   }
 
   /** Random single-byte changes, insertions and deletions of a realistic payload. */
   @Test
   void parseObject_mutatedPayloads_agreeWithDatabind() {
-    byte[] base = PAYLOAD.getBytes(StandardCharsets.UTF_8);
+    mutate(PAYLOAD.getBytes(StandardCharsets.UTF_8), 10_000, false);
+  }
+
+  /** Random changes of a header with a nested member, read by the header reader. */
+  @Test
+  void parseHeader_mutatedHeaders_agreeWithDatabind() {
+    mutate(HEADER.getBytes(StandardCharsets.UTF_8), 10_000, true);
+  }
+
+  private static void mutate(byte[] base, int count, boolean header) {
     byte[] alphabet = "{}[]\":,.-+eE0123456789\\ntrufalsu \t\r\n/xé".getBytes(StandardCharsets.UTF_8);
     Random random = new Random(7);
     List<byte[]> inputs = new ArrayList<>();
-    for (int i = 0; i < 20_000; i++) {
+    for (int i = 0; i < count; i++) {
       byte[] b = base.clone();
       int edits = 1 + random.nextInt(3);
       for (int k = 0; k < edits; k++) {
@@ -135,7 +174,11 @@ class JsonTest {
       inputs.add(b);
     }
     for (byte[] input : inputs) {
-      assertSameAsReference(input);
+      if (header) {
+        assertHeaderSameAsReference(input);
+      } else {
+        assertSameAsReference(input);
+      }
     }
   }
 }
