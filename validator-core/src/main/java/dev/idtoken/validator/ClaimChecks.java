@@ -108,22 +108,26 @@ final class ClaimChecks {
    */
   void checkPerCall(PerCallClaims c, Set<String> malformed, JwsAlgorithm alg, Expectations expected,
       Instant now, List<ValidationError> errors) {
+    // Each bound is computed once: now - skew against exp, now + skew against nbf and iat.
+    Instant earliest = now.minus(skew);
+    Instant latest = now.plus(skew);
+
     // Step 9: exp is required, and the token is expired from exp + skew on.
     if (c.exp == null) {
       addMissing("exp", malformed, errors);
-    } else if (!now.isBefore(c.exp.plus(skew))) {
+    } else if (!earliest.isBefore(c.exp)) {
       errors.add(ValidationError.of(ErrorCode.EXPIRED, "exp"));
     }
-    if (c.nbf != null && c.nbf.isAfter(now.plus(skew))) {
+    if (c.nbf != null && c.nbf.isAfter(latest)) {
       errors.add(ValidationError.of(ErrorCode.NOT_YET_VALID, "nbf"));
     }
 
     // Step 10: iat is required and not in the future; optionally not older than the maximum age.
     if (c.iat == null) {
       addMissing("iat", malformed, errors);
-    } else if (c.iat.isAfter(now.plus(skew))) {
+    } else if (c.iat.isAfter(latest)) {
       errors.add(ValidationError.of(ErrorCode.ISSUED_IN_FUTURE, "iat"));
-    } else if (maxTokenAge != null && now.isAfter(c.iat.plus(maxTokenAge).plus(skew))) {
+    } else if (maxTokenAge != null && earliest.isAfter(c.iat.plus(maxTokenAge))) {
       errors.add(ValidationError.of(ErrorCode.TOKEN_TOO_OLD, "iat"));
     }
 
@@ -149,7 +153,7 @@ final class ClaimChecks {
     if (expected.maxAge != null) {
       if (c.authTime == null) {
         addMissing("auth_time", malformed, errors);
-      } else if (now.isAfter(c.authTime.plus(expected.maxAge).plus(skew))) {
+      } else if (earliest.isAfter(c.authTime.plus(expected.maxAge))) {
         errors.add(ValidationError.of(ErrorCode.AUTHENTICATION_TOO_OLD, "auth_time"));
       }
     }

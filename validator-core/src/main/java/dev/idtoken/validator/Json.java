@@ -85,27 +85,9 @@ final class Json {
         return null;
       }
       Header header = new Header();
-      String[] names = new String[8];
-      Set<String> moreNames = null;
-      int count = 0;
+      Set<String> otherNames = null; // only headers with members besides these four need a set
       String name;
       while ((name = p.nextFieldName()) != null) {
-        for (int i = 0; i < Math.min(count, names.length); i++) {
-          if (names[i].equals(name)) {
-            return null;
-          }
-        }
-        if (count < names.length) {
-          names[count] = name;
-        } else {
-          if (moreNames == null) {
-            moreNames = new HashSet<>();
-          }
-          if (!moreNames.add(name)) {
-            return null;
-          }
-        }
-        count++;
         // Every value is read in full, also those ignored, so the header is held to the same rules.
         JsonNode value = readValue(p, p.nextToken());
         if (value == null) {
@@ -113,19 +95,36 @@ final class Json {
         }
         switch (name) {
           case "alg":
+            if (header.alg != null) {
+              return null;
+            }
             header.alg = value;
             break;
           case "kid":
+            if (header.kid != null) {
+              return null;
+            }
             header.kid = value;
             break;
           case "typ":
+            if (header.typ != null) {
+              return null;
+            }
             header.typ = value;
             break;
           case "crit":
+            if (header.crit != null) {
+              return null;
+            }
             header.crit = value;
             break;
           default:
-            break;
+            if (otherNames == null) {
+              otherNames = new HashSet<>();
+            }
+            if (!otherNames.add(name)) {
+              return null;
+            }
         }
       }
       return p.nextToken() == null ? header : null;
