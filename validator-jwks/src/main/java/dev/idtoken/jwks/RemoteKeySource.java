@@ -887,7 +887,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     private int maxUnknownKids = DEFAULT_MAX_UNKNOWN_KIDS;
     private Duration maxWait = DEFAULT_MAX_WAIT;
     private Duration maxStale = DEFAULT_MAX_STALE;
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT; // read by IssuerRegistry to share clients
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
