@@ -1,13 +1,11 @@
 package dev.idtoken.jwks;
 
-import static dev.idtoken.jwks.Tokens.A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idtoken.validator.IdTokenValidator;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Cache-Control, ETag and refresh-ahead, over a simulated clock. */
@@ -15,80 +13,88 @@ class CachingTest extends SourceTestSupport {
 
   @Test
   void validate_overSimulatedTime_fetchCountsFollowClampedMaxAge() throws Exception {
-    provider.jwks(Tokens.jwks(A)).jwksHeaders(Map.of("Cache-Control", "public, max-age=600"));
+    provider.jwksCacheControl("public, max-age=600");
     IdTokenValidator validator = validator(loadedSource(b -> {}));
-    String tokenA = token(A);
+    String token = token();
 
     // max-age=600 is within [5 min, 1 h]: refresh at 80%, 480 s.
-    provider.jwksHeaders(Map.of("Cache-Control", "max-age=86400"));
+    provider.jwksCacheControl("max-age=86400");
     ticker.advance(Duration.ofSeconds(479));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     assertEquals(1, provider.jwksRequests());
     ticker.advance(Duration.ofSeconds(1));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     listener.awaitCompletions(2);
     assertEquals(2, provider.jwksRequests());
 
     // max-age=86400 is clamped to the 1-hour maximum: refresh after 48 minutes.
-    provider.jwksHeaders(Map.of("Cache-Control", "no-store"));
+    provider.jwksCacheControl("no-store");
     ticker.advance(Duration.ofMinutes(48).minusSeconds(1));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     assertEquals(2, provider.jwksRequests());
     ticker.advance(Duration.ofSeconds(1));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     listener.awaitCompletions(3);
     assertEquals(3, provider.jwksRequests());
 
     // no-store means the 5-minute minimum, never "no cache": refresh after 4 minutes.
-    provider.jwksHeaders(Map.of("Cache-Control", "max-age=600", "Age", "300"));
+    provider.jwksCacheControl("max-age=600").jwksAge("300");
     ticker.advance(Duration.ofMinutes(4).minusSeconds(1));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     assertEquals(3, provider.jwksRequests());
     ticker.advance(Duration.ofSeconds(1));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     listener.awaitCompletions(4);
 
     // max-age=600 with Age: 300 leaves 300 s: refresh after 240 s.
     ticker.advance(Duration.ofSeconds(239));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     assertEquals(4, provider.jwksRequests());
     ticker.advance(Duration.ofSeconds(1));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     listener.awaitCompletions(5);
     assertEquals(5, provider.jwksRequests());
-    assertEquals(java.util.List.of("fetched 1 PT10M", "fetched 1 PT1H", "fetched 1 PT5M", "fetched 1 PT5M",
-        "fetched 1 PT5M"), listener.events.stream().filter(e -> e.startsWith("fetched")).toList());
+    assertEquals(List.of("fetched 1 PT10M", "fetched 1 PT1H", "fetched 1 PT5M", "fetched 1 PT5M", "fetched 1 PT5M"),
+        listener.events.stream().filter(e -> e.startsWith("fetched")).toList());
   }
 
   @Test
   void validate_providerOffersEtag_conditionalGetAnd304KeepsKeysAndRenewsTtl() throws Exception {
-    provider.jwks(Tokens.jwks(A)).etag("\"v1\"").jwksHeaders(Map.of("Cache-Control", "max-age=600"));
+    provider.jwksEtag(true).jwksCacheControl("max-age=600");
     RemoteKeySource source = loadedSource(b -> {});
     IdTokenValidator validator = validator(source);
-    String tokenA = token(A);
-    assertNull(provider.jwksLog.get(0).getHeaders().get("If-None-Match"));
+    String token = token();
+    assertEquals(0, provider.conditionalJwksRequests());
 
     ticker.advance(Duration.ofSeconds(480));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     listener.awaitCompletions(2);
-    assertEquals("\"v1\"", provider.jwksLog.get(1).getHeaders().get("If-None-Match"));
+    assertEquals(1, provider.conditionalJwksRequests());
     assertTrue(listener.events.contains("not-modified 1 PT10M"), listener.events::toString);
     assertEquals(1, source.health().keyCount());
     assertEquals(Duration.ZERO, source.health().keyAge().orElseThrow());
+    assertValid(validator.validate(token));
 
     // The 304 renewed the TTL: the next refresh is 480 s after it, not after the first fetch.
     ticker.advance(Duration.ofSeconds(479));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     assertEquals(2, provider.jwksRequests());
     ticker.advance(Duration.ofSeconds(1));
-    assertValid(validator.validate(tokenA));
+    assertValid(validator.validate(token));
     listener.awaitCompletions(3);
     assertEquals(3, provider.jwksRequests());
+
+    // A changed set comes back as a 200 with its new keys, despite the conditional request.
+    issuer().rotate();
+    ticker.advance(Duration.ofSeconds(480));
+    assertValid(validator.validate(token));
+    listener.awaitCompletions(4);
+    assertValid(validator.validate(token()));
+    assertEquals(4, provider.jwksRequests());
   }
 
   @Test
   void validate_pastRefreshAheadPoint_answersAtOnceAndRefreshesInTheBackground() throws Exception {
-    provider.jwks(Tokens.jwks(A));
     ManualExecutor background = new ManualExecutor();
     RemoteKeySource source = source(b -> b.executor(background));
     IdTokenValidator validator = validator(source);
@@ -96,8 +102,8 @@ class CachingTest extends SourceTestSupport {
     listener.awaitCompletions(1);
 
     ticker.advance(Duration.ofMinutes(12)); // 80% of the default 15-minute TTL
-    assertValid(validator.validate(token(A)));
-    assertValid(validator.validate(token(A)));
+    assertValid(validator.validate(token()));
+    assertValid(validator.validate(token()));
     assertEquals(1, provider.jwksRequests(), "no caller fetched");
     assertEquals(1, background.pending(), "one refresh queued, however many callers");
 
@@ -110,7 +116,7 @@ class CachingTest extends SourceTestSupport {
 
   @Test
   void build_withSystemTicker_refreshesOnATimerWithoutAnyCall() throws Exception {
-    provider.jwks(Tokens.jwks(A)).jwksHeaders(Map.of("Cache-Control", "max-age=1"));
+    provider.jwksCacheControl("max-age=1");
     track(RemoteKeySource.builder()
         .jwksUri(provider.jwksUri())
         .allowInsecureLoopbackHttp()

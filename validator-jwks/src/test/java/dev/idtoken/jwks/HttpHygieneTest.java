@@ -1,6 +1,5 @@
 package dev.idtoken.jwks;
 
-import static dev.idtoken.jwks.Tokens.A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,11 +16,13 @@ class HttpHygieneTest extends SourceTestSupport {
 
   @Test
   void fetch_sendsLibraryUserAgentAndAcceptsJwkSet() throws Exception {
-    provider.jwks(Tokens.jwks(A));
-    loadedSource(b -> {});
-    String userAgent = provider.jwksLog.get(0).getHeaders().get("User-Agent");
+    TestProvider raw = track(new TestProvider());
+    raw.jwks(provider.issuer().jwksJson());
+    track(testDefaults(RemoteKeySource.builder().jwksUri(raw.jwksUri())).build());
+    listener.awaitCompletions(1);
+    String userAgent = raw.jwksLog.get(0).getHeaders().get("User-Agent");
     assertTrue(userAgent.matches("idtoken-validator/\\d+\\.\\d+\\.\\d+.*"), userAgent);
-    assertTrue(provider.jwksLog.get(0).getHeaders().get("Accept").startsWith("application/jwk-set+json"));
+    assertTrue(raw.jwksLog.get(0).getHeaders().get("Accept").startsWith("application/jwk-set+json"));
   }
 
   @Test
@@ -73,20 +74,18 @@ class HttpHygieneTest extends SourceTestSupport {
 
   @Test
   void refresh_whenProviderFails_completesExceptionallyWithSafeReason() throws Exception {
-    provider.jwks(Tokens.jwks(A));
     RemoteKeySource source = loadedSource(b -> {});
     assertEquals(KeySourceHealth.Status.FRESH, source.refresh().get(5, TimeUnit.SECONDS).status());
-    provider.failJwks(r -> new mockwebserver3.MockResponse.Builder().code(500).build());
+    provider.failJwks(1, 500);
     ExecutionException e = assertThrows(ExecutionException.class, () -> source.refresh().get(5, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof KeySourceException, e.toString());
     assertTrue(e.getCause().getMessage().endsWith("JWKS: HTTP 500"), e.getCause().getMessage());
     // Still serving the good keys.
-    assertEquals(1, source.keys("key-a", JwsAlgorithm.RS256).size());
+    assertEquals(1, source.keys(issuer().signingKey().kid(), JwsAlgorithm.RS256).size());
   }
 
   @Test
   void keys_listenerThrows_sourceKeepsWorking() throws Exception {
-    provider.jwks(Tokens.jwks(A));
     KeySourceListener broken = new KeySourceListener() {
       @Override
       public void fetched(URI source, boolean notModified, int keyCount, Duration timeToLive) {
@@ -94,23 +93,22 @@ class HttpHygieneTest extends SourceTestSupport {
       }
     };
     RemoteKeySource source = source(b -> b.listener(broken));
-    assertEquals(1, source.keys("key-a", JwsAlgorithm.RS256).size());
+    assertEquals(1, source.keys(issuer().signingKey().kid(), JwsAlgorithm.RS256).size());
     assertEquals(1, source.keys(null, JwsAlgorithm.RS256).size());
   }
 
   @Test
   void health_reportsKidsAgeAndErrorsButNoKeyMaterial() throws Exception {
-    provider.jwks(Tokens.jwks(A));
     RemoteKeySource source = loadedSource(b -> {});
     ticker.advance(Duration.ofMinutes(3));
     KeySourceHealth health = source.health();
-    assertEquals(java.util.List.of("key-a"), health.kids());
+    assertEquals(java.util.List.of(issuer().signingKey().kid()), health.kids());
     assertEquals(Duration.ofMinutes(3), health.keyAge().orElseThrow());
     assertTrue(health.lastSuccessfulFetch().isPresent());
     assertTrue(health.lastError().isEmpty());
     assertTrue(health.isServing());
     String text = health.toString() + source.toString();
-    String modulus = A.toParams(org.jose4j.jwk.JsonWebKey.OutputControlLevel.PUBLIC_ONLY).get("n").toString();
+    String modulus = issuer().signingKey().publicJwk().get("n").toString();
     assertTrue(!text.contains(modulus.substring(0, 20)), text);
   }
 }

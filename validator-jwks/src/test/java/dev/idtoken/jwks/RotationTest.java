@@ -1,10 +1,9 @@
 package dev.idtoken.jwks;
 
-import static dev.idtoken.jwks.Tokens.A;
-import static dev.idtoken.jwks.Tokens.B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idtoken.testkit.TestKey;
 import dev.idtoken.validator.ErrorCode;
 import dev.idtoken.validator.IdTokenValidator;
 import dev.idtoken.validator.ValidationResult;
@@ -27,36 +26,35 @@ class RotationTest extends SourceTestSupport {
   @Test
   void validate_keyAddedThenOldKeyRemoved_newKidValidAfterOneFetchAndOldKidFailsAfterNextRefresh()
       throws Exception {
-    provider.jwks(Tokens.jwks(A));
+    TestKey a = issuer().signingKey();
     IdTokenValidator validator = validator(loadedSource(b -> {}));
-    assertValid(validator.validate(token(A)));
+    assertValid(validator.validate(token(a)));
     assertEquals(1, provider.jwksRequests());
 
-    provider.jwks(Tokens.jwks(A, B));
-    assertValid(validator.validate(token(B)));
+    TestKey b = issuer().rotate(); // the JWKS is now {A, B}, tokens are signed with B
+    assertValid(validator.validate(token(b)));
     assertEquals(2, provider.jwksRequests(), "exactly one fetch for the new kid");
-    assertValid(validator.validate(token(A)));
-    assertValid(validator.validate(token(B)));
+    assertValid(validator.validate(token(a)));
+    assertValid(validator.validate(token(b)));
     assertEquals(2, provider.jwksRequests());
 
-    provider.jwks(Tokens.jwks(B));
+    issuer().removeKey(a.kid()); // the JWKS is now {B}
     ticker.advance(Duration.ofMinutes(13)); // past 80% of the default 15-minute TTL
-    assertValid(validator.validate(token(A))); // still trusted: served while the refresh starts
+    assertValid(validator.validate(token(a))); // still trusted: served while the refresh starts
     listener.awaitCompletions(3);
     assertEquals(3, provider.jwksRequests());
 
-    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(token(A)));
-    assertValid(validator.validate(token(B)));
-    assertTrue(listener.events.contains("changed +[key-b] -[]"), listener.events::toString);
-    assertTrue(listener.events.contains("changed +[] -[key-a]"), listener.events::toString);
+    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(token(a)));
+    assertValid(validator.validate(token(b)));
+    assertTrue(listener.events.contains("changed +[" + b.kid() + "] -[]"), listener.events::toString);
+    assertTrue(listener.events.contains("changed +[] -[" + a.kid() + "]"), listener.events::toString);
   }
 
   @Test
   void validate_64ThreadsWithNewKidAtOnce_exactlyOneFetch() throws Exception {
-    provider.jwks(Tokens.jwks(A));
     IdTokenValidator validator = validator(loadedSource(b -> {}));
-    provider.jwks(Tokens.jwks(A, B));
-    String tokenB = token(B);
+    issuer().rotate();
+    String tokenB = token();
 
     int threads = 64;
     CountDownLatch ready = new CountDownLatch(threads);
@@ -85,9 +83,8 @@ class RotationTest extends SourceTestSupport {
   @Test
   void validate_floodOfRandomKidsWithinOneCooldown_atMostOneFetchAndRotationPickedUpWithinCooldown()
       throws Exception {
-    provider.jwks(Tokens.jwks(A));
     IdTokenValidator validator = validator(loadedSource(b -> {}));
-    String tokenA = token(A);
+    String tokenA = token();
     int before = provider.jwksRequests();
 
     // 10,000 forged tokens with random kids from 8 threads while the ticker stands still (one
@@ -101,7 +98,7 @@ class RotationTest extends SourceTestSupport {
       for (int t = 0; t < threads; t++) {
         tasks.add(() -> {
           for (int i = 0; i < perThread; i++) {
-            ValidationResult result = validator.validate(Tokens.forged(UUID.randomUUID().toString(), ISSUER));
+            ValidationResult result = validator.validate(forged(issuer(), UUID.randomUUID().toString()));
             assertInvalid(ErrorCode.KEY_NOT_FOUND, result);
             rejected.incrementAndGet();
             if (i % 250 == 0) {
@@ -122,8 +119,8 @@ class RotationTest extends SourceTestSupport {
     int afterFlood = provider.jwksRequests();
 
     // A genuine rotation right after the flood: picked up once the cooldown has passed.
-    provider.jwks(Tokens.jwks(A, B));
-    String tokenB = token(B);
+    issuer().rotate();
+    String tokenB = token();
     ticker.advance(RemoteKeySource.DEFAULT_UNKNOWN_KID_COOLDOWN.minusSeconds(1));
     assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(tokenB));
     assertEquals(afterFlood, provider.jwksRequests());
@@ -135,28 +132,27 @@ class RotationTest extends SourceTestSupport {
 
   @Test
   void validate_kidConfirmedAbsent_notFetchedAgainWhileRemembered() throws Exception {
-    provider.jwks(Tokens.jwks(A));
     IdTokenValidator validator = validator(loadedSource(b -> b.unknownKidTtl(Duration.ofMinutes(5))));
 
-    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(Tokens.forged("retired", ISSUER)));
+    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(forged(issuer(), "retired")));
     assertEquals(2, provider.jwksRequests());
     ticker.advance(Duration.ofSeconds(31)); // past the cooldown
-    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(Tokens.forged("retired", ISSUER)));
+    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(forged(issuer(), "retired")));
     assertEquals(2, provider.jwksRequests(), "a remembered unknown kid costs no fetch");
-    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(Tokens.forged("another", ISSUER)));
+    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(forged(issuer(), "another")));
     assertEquals(3, provider.jwksRequests(), "a new unknown kid may refresh once the cooldown passed");
   }
 
   @Test
   void validate_unknownKidWhileProviderFails_unavailableNotInvalid() throws Exception {
-    provider.jwks(Tokens.jwks(A));
     IdTokenValidator validator = validator(loadedSource(b -> {}));
-    provider.failJwks(request -> new mockwebserver3.MockResponse.Builder().code(500).build());
+    String known = token();
+    provider.down();
 
-    assertUnavailable(validator.validate(Tokens.forged("new-kid", ISSUER)));
+    assertUnavailable(validator.validate(forged(issuer(), "new-kid")));
     // Within the cooldown no new fetch, and still "could not check" while the last fetch failed.
-    assertUnavailable(validator.validate(Tokens.forged("other-kid", ISSUER)));
+    assertUnavailable(validator.validate(forged(issuer(), "other-kid")));
     assertEquals(2, provider.jwksRequests());
-    assertValid(validator.validate(token(A)));
+    assertValid(validator.validate(known));
   }
 }

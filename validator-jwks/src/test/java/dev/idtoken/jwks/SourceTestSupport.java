@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idtoken.testkit.FakeProvider;
+import dev.idtoken.testkit.TestIssuer;
+import dev.idtoken.testkit.TestKey;
 import dev.idtoken.validator.ErrorCode;
 import dev.idtoken.validator.IdTokenValidator;
 import dev.idtoken.validator.ValidationResult;
@@ -11,22 +14,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.jose4j.jwk.RsaJsonWebKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** A provider, a manual ticker, and key sources that are closed after each test. */
+/** A fake provider, a manual ticker, and key sources and servers that are closed after each test. */
 abstract class SourceTestSupport {
-  static final String ISSUER = "https://issuer.example";
+  static final String CLIENT_ID = FakeProvider.DEFAULT_CLIENT_ID;
 
-  TestProvider provider;
+  FakeProvider provider;
   final ManualTicker ticker = new ManualTicker();
   final RecordingListener listener = new RecordingListener();
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeEach
-  void startProvider() throws Exception {
-    provider = new TestProvider();
+  void startProvider() {
+    provider = FakeProvider.start();
   }
 
   @AfterEach
@@ -37,16 +39,20 @@ abstract class SourceTestSupport {
     provider.close();
   }
 
-  /** A source for the provider's JWKS: loopback HTTP, manual ticker, refreshes on the caller. */
-  RemoteKeySource source(Consumer<RemoteKeySource.Builder> options) {
-    RemoteKeySource.Builder builder = RemoteKeySource.builder()
-        .jwksUri(provider.jwksUri())
+  /** Options every test source gets: loopback HTTP, manual ticker, refreshes started on the caller. */
+  RemoteKeySource.Builder testDefaults(RemoteKeySource.Builder builder) {
+    return builder
         .allowInsecureLoopbackHttp()
         .ticker(ticker)
         .executor(Runnable::run)
         .listener(listener)
-        .readTimeout(Duration.ofMillis(500))
-        .maxWait(Duration.ofSeconds(2));
+        .readTimeout(Duration.ofSeconds(3)) // generous: the first exchange in a cold JVM is slow
+        .maxWait(Duration.ofSeconds(3));
+  }
+
+  /** A source for the fake provider's JWKS URI. */
+  RemoteKeySource source(Consumer<RemoteKeySource.Builder> options) {
+    RemoteKeySource.Builder builder = testDefaults(RemoteKeySource.builder().jwksUri(provider.jwksUri()));
     options.accept(builder);
     return track(builder.build());
   }
@@ -55,6 +61,7 @@ abstract class SourceTestSupport {
   RemoteKeySource loadedSource(Consumer<RemoteKeySource.Builder> options) throws InterruptedException {
     RemoteKeySource source = source(options);
     listener.awaitCompletions(1);
+    assertEquals(KeySourceHealth.Status.FRESH, source.health().status(), source.health()::toString);
     return source;
   }
 
@@ -63,16 +70,31 @@ abstract class SourceTestSupport {
     return closeable;
   }
 
-  static IdTokenValidator validator(RemoteKeySource source) {
-    return validator(source, ISSUER);
+  TestIssuer issuer() {
+    return provider.issuer();
+  }
+
+  IdTokenValidator validator(RemoteKeySource source) {
+    return validator(source, provider.issuerUrl());
   }
 
   static IdTokenValidator validator(RemoteKeySource source, String issuer) {
-    return IdTokenValidator.builder().issuer(issuer).clientId(Tokens.CLIENT_ID).keySource(source).build();
+    return IdTokenValidator.builder().issuer(issuer).clientId(CLIENT_ID).keySource(source).build();
   }
 
-  static String token(RsaJsonWebKey key) {
-    return Tokens.token(key, ISSUER);
+  /** A valid token from the fake provider's issuer, signed with its current signing key. */
+  String token() {
+    return issuer().token().sign();
+  }
+
+  /** A valid token from the fake provider's issuer, signed with {@code key}. */
+  String token(TestKey key) {
+    return issuer().token().signWith(key).sign();
+  }
+
+  /** A well-formed token naming {@code kid}, with a junk signature: what a flood looks like. */
+  static String forged(TestIssuer issuer, String kid) {
+    return issuer.token().kid(kid).signingInput() + ".AAAA";
   }
 
   static void assertValid(ValidationResult result) {

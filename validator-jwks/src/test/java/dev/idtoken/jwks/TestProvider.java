@@ -14,9 +14,10 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 /**
- * A scriptable OpenID provider on a loopback port: serves discovery at
- * {@code <issuer>/.well-known/openid-configuration} and the JWKS at {@code /jwks}, counts requests,
- * and can be told to fail. Stand-in until the test kit's FakeProvider lands.
+ * A raw scripted server on a loopback port, for what the test kit's {@code FakeProvider} does not
+ * script: arbitrary JWKS and discovery responses (redirects, secret key material, too many keys,
+ * chunked bodies, odd discovery documents), an issuer with a path, and the recorded request headers.
+ * Serves discovery at {@code <issuer>/.well-known/openid-configuration} and the JWKS at {@code /jwks}.
  */
 final class TestProvider implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
