@@ -491,7 +491,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     lock.lock();
     try {
       warn = !pastStaleWarned && snapshot == snap;
-      pastStaleWarned = true;
+      if (warn) {
+        pastStaleWarned = true;
+      }
     } finally {
       lock.unlock();
     }
