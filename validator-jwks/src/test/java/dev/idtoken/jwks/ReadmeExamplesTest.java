@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the README-jwks.md snippets compiling. They name real HTTPS hosts, so they are compiled but
+ * Keeps the root README's remote-keys snippets compiling. They name real HTTPS hosts, so they are compiled but
  * only run against the fake provider (tests reach loopback only).
  */
 class ReadmeExamplesTest extends SourceTestSupport {
