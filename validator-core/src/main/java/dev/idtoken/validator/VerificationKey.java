@@ -4,7 +4,6 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,7 +15,8 @@ import java.util.Optional;
  * P-256, P-384 or P-521 with the point on the curve; Ed25519. Instances come from {@link KeySet}
  * (parsed from a JWKS) or from {@link #of(String, PublicKey)}.
  *
- * <p>Two keys are equal when their {@code kid}, {@code alg}, {@code use} and key material are equal.
+ * <p>Two keys are equal when their {@code kid}, {@code alg}, {@code use} and RFC 7638 thumbprint
+ * (a SHA-256 hash of the key material) are equal; comparing them is cheap.
  * {@link #toString()} shows the {@code kid}, type and RFC 7638 thumbprint, never the key itself.
  */
 public final class VerificationKey {
@@ -116,8 +116,7 @@ public final class VerificationKey {
     return Objects.equals(kid, other.kid)
         && algorithm == other.algorithm
         && Objects.equals(use, other.use)
-        && thumbprint.equals(other.thumbprint)
-        && Arrays.equals(publicKey.getEncoded(), other.publicKey.getEncoded());
+        && thumbprint.equals(other.thumbprint); // SHA-256 over the key's defining members
   }
 
   @Override

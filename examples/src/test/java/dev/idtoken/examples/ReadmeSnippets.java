@@ -1,0 +1,58 @@
+package dev.idtoken.examples;
+
+import dev.idtoken.jwks.IssuerRegistry;
+import dev.idtoken.jwks.RemoteKeySource;
+import dev.idtoken.validator.Expectations;
+import dev.idtoken.validator.IdTokenValidator;
+import dev.idtoken.validator.MultiIssuerValidator;
+import dev.idtoken.validator.ValidationResult;
+import dev.idtoken.validator.VerifiedIdToken;
+import java.util.Optional;
+
+/**
+ * The root README's Java snippets, compiled here so that they cannot rot ({@link ReadmeSnippetsTest}
+ * checks that each README block appears in a compiled source). They name real HTTPS hosts, so they
+ * are compiled but never run: tests reach loopback only.
+ */
+@SuppressWarnings("unused")
+final class ReadmeSnippets {
+  private ReadmeSnippets() {}
+
+  interface Response {
+    void setHeader(String name, String value);
+
+    void setStatus(int status);
+  }
+
+  static void quickStart(String idToken, String nonceFromSession, Response response) {
+    RemoteKeySource keys = RemoteKeySource.builder()
+        .discovery("https://login.example.com")   // OpenID Connect Discovery, then the JWKS
+        .build();
+    IdTokenValidator validator = IdTokenValidator.builder()
+        .issuer("https://login.example.com")
+        .clientId("my-client-id")
+        .keySource(keys)
+        .build();                                  // once, at start-up; thread-safe
+
+    // On each request:
+    ValidationResult result = validator.validate(idToken, Expectations.nonce(nonceFromSession));
+    if (result instanceof ValidationResult.Valid valid) {
+      VerifiedIdToken user = valid.token();
+      String localUserKey = user.issuer() + "|" + user.subject();   // sub is unique per issuer
+      Optional<String> fhirUser = user.stringClaim("fhirUser");     // SMART on FHIR
+    } else if (result instanceof ValidationResult.Invalid invalid) {
+      response.setHeader("WWW-Authenticate", invalid.wwwAuthenticate());
+      response.setStatus(401);                     // the token is bad
+    } else {
+      response.setStatus(503);                     // keys unavailable: not the token's fault
+    }
+  }
+
+  static MultiIssuerValidator multiTenant() {
+    IssuerRegistry registry = IssuerRegistry.builder().build();
+    registry.register("https://login.customer-a.example", "client-a");   // at run time, any time
+    registry.register("https://idp.customer-b.example/realms/main", "client-b");
+    MultiIssuerValidator validator = MultiIssuerValidator.of(registry);
+    return validator;
+  }
+}

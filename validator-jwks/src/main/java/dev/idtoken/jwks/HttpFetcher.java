@@ -1,0 +1,208 @@
+package dev.idtoken.jwks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+
+/**
+ * Asynchronous HTTP GET with the hygiene a key fetch needs: no redirects (set on the client), a
+ * deadline on the whole exchange (headers and body, so a slow drip cannot hold a fetch open), a cap
+ * on the body enforced while it streams in, and a User-Agent naming the library. Never blocks the
+ * calling thread.
+ */
+final class HttpFetcher {
+  private final HttpClient client;
+  private final Duration readTimeout;
+  private final int maxBytes;
+
+  HttpFetcher(HttpClient client, Duration readTimeout, int maxBytes) {
+    this.client = client;
+    this.readTimeout = readTimeout;
+    this.maxBytes = maxBytes;
+  }
+
+  /** A client that never follows redirects, with the given connect timeout. */
+  static HttpClient newClient(Duration connectTimeout) {
+    return HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(connectTimeout)
+        .build();
+  }
+
+  /** A response whose body has been read in full (and within the cap). */
+  record Response(int status, HttpHeaders headers, byte[] body) {}
+
+  /**
+   * Starts a GET. The future fails with a {@link FetchException} carrying a loggable reason.
+   *
+   * @param ifNoneMatch an entity tag for a conditional request, or null
+   */
+  CompletableFuture<Response> get(URI uri, String accept, String ifNoneMatch) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        .GET()
+        .timeout(readTimeout)
+        .header("Accept", accept)
+        .header("User-Agent", Version.USER_AGENT);
+    if (ifNoneMatch != null) {
+      request.header("If-None-Match", ifNoneMatch);
+    }
+    AtomicReference<LimitedBody> body = new AtomicReference<>();
+    CompletableFuture<HttpResponse<byte[]>> exchange;
+    try {
+      exchange = client.sendAsync(request.build(), info -> {
+        LimitedBody subscriber = new LimitedBody(maxBytes,
+            info.headers().firstValueAsLong("content-length").orElse(-1));
+        body.set(subscriber);
+        return subscriber;
+      });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(new FetchException("request refused: " + e.getClass().getSimpleName()));
+    }
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    exchange.whenComplete((response, error) -> {
+      if (error != null) {
+        result.completeExceptionally(failure(error));
+      } else {
+        result.complete(new Response(response.statusCode(), response.headers(), response.body()));
+      }
+    });
+    // HttpRequest.timeout covers the headers only; this deadline also covers the body.
+    result.orTimeout(readTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((response, error) -> {
+      if (error != null) {
+        LimitedBody subscriber = body.get();
+        if (subscriber != null) {
+          subscriber.abort();
+        }
+        exchange.cancel(true);
+      }
+    });
+    return result.handle((response, error) -> {
+      if (error != null) {
+        throw new CompletionException(failure(error));
+      }
+      return response;
+    });
+  }
+
+  /** Maps any failure to a {@link FetchException} with a short, safe reason. */
+  static FetchException failure(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof FetchException) {
+        return (FetchException) c;
+      }
+    }
+    String reason;
+    if (t instanceof HttpConnectTimeoutException) {
+      reason = "connect timed out";
+    } else if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
+      reason = "timed out";
+    } else if (t instanceof ConnectException) {
+      reason = "connection refused";
+    } else if (t instanceof SSLException) {
+      reason = "TLS failure (" + t.getClass().getSimpleName() + ")";
+    } else if (t instanceof CancellationException) {
+      reason = "cancelled";
+    } else if (t instanceof IOException) {
+      reason = "I/O error (" + t.getClass().getSimpleName() + ")";
+    } else {
+      reason = "unexpected error (" + t.getClass().getSimpleName() + ")";
+    }
+    return new FetchException(reason, t);
+  }
+
+  /**
+   * Collects the body up to a cap, cancelling the exchange as soon as the cap is passed (or at once,
+   * when Content-Length already says it will be).
+   */
+  static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final int maxBytes;
+    private final long declaredLength;
+    private volatile Flow.Subscription subscription;
+
+    LimitedBody(int maxBytes, long declaredLength) {
+      this.maxBytes = maxBytes;
+      this.declaredLength = declaredLength;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      if (declaredLength > maxBytes) {
+        s.cancel();
+        result.completeExceptionally(tooLarge());
+      } else {
+        s.request(1);
+      }
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (result.isDone()) {
+        return;
+      }
+      for (ByteBuffer item : items) {
+        if (bytes.size() + (long) item.remaining() > maxBytes) {
+          subscription.cancel();
+          result.completeExceptionally(tooLarge());
+          return;
+        }
+        byte[] chunk = new byte[item.remaining()];
+        item.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      result.completeExceptionally(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
+
+    void abort() {
+      Flow.Subscription s = subscription;
+      if (s != null) {
+        s.cancel();
+      }
+      result.completeExceptionally(new FetchException("timed out"));
+    }
+
+    private FetchException tooLarge() {
+      return new FetchException("response larger than " + maxBytes + " bytes");
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.idtoken.jwks;
+
+import dev.idtoken.validator.IdTokenValidator;
+import dev.idtoken.validator.JwsAlgorithm;
+import dev.idtoken.validator.KeySet;
+import dev.idtoken.validator.TrustedIssuers;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Trusted issuers that are added and removed at run time, each with its own discovery, key cache and
+ * validator: for back ends where each customer registers its own identity provider. Use it with
+ * {@code MultiIssuerValidator.of(registry)}.
+ *
+ * <p>Thread-safe. {@link #validatorFor(String)} answers from memory and never waits: an issuer's keys
+ * load in the background, and while they cannot be had its tokens are answered {@code Unavailable}
+ * (503). Each issuer has its own {@link RemoteKeySource}, so a failed discovery for one issuer is
+ * retried with backoff on its own, never sticks, and never affects the others. Registering performs
+ * no network I/O. The issuers share HTTP clients (one per connect timeout); nothing else.
+ *
+ * <pre>{@code
+ * IssuerRegistry registry = IssuerRegistry.builder()
+ *     .keySourceDefaults(keys -> keys.maxStale(Duration.ofHours(6)))
+ *     .build();
+ * registry.register("https://login.customer-a.example", "client-a");
+ * registry.register("https://idp.customer-b.example", "client-b",
+ *     validator -> validator.allowedAlgorithms(JwsAlgorithm.ES256), keys -> {});
+ * MultiIssuerValidator validator = MultiIssuerValidator.of(registry);
+ * }</pre>
+ */
+public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
+  private final Consumer<RemoteKeySource.Builder> keySourceDefaults;
+  private final Consumer<IdTokenValidator.Builder> validatorDefaults;
+  private final ConcurrentHashMap<String, Registration> byIssuer = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private record Registration(IdTokenValidator validator, RemoteKeySource keys) {}
+
+  private IssuerRegistry(Builder b) {
+    this.keySourceDefaults = b.keySourceDefaults;
+    this.validatorDefaults = b.validatorDefaults;
+  }
+
+  /** A builder; with no options, issuers get the defaults of {@link RemoteKeySource} and {@link IdTokenValidator}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Trusts an issuer with the registry's defaults; see {@link #register(String, String, Consumer, Consumer)}.
+   */
+  public IdTokenValidator register(String issuer, String clientId) {
+    return register(issuer, clientId, validator -> {}, keys -> {});
+  }
+
+  /**
+   * Trusts an issuer, replacing (and closing) any earlier registration of the same issuer. Its keys
+   * are found through OpenID Connect Discovery and start loading in the background.
+   *
+   * @param issuer the issuer identifier, compared exactly with each token's {@code iss}
+   * @param clientId the client id its tokens must be meant for
+   * @param validatorOptions further validator settings, applied after the registry's defaults; the
+   *     issuer, client id and key source are set by the registry
+   * @param keySourceOptions further key source settings, applied after the registry's defaults;
+   *     calling {@link RemoteKeySource.Builder#jwksUri(java.net.URI)} there skips discovery
+   * @return the issuer's validator
+   * @throws IllegalStateException if the registry is closed, or the options are incomplete
+   * @throws IllegalArgumentException if the issuer is not an HTTPS URL, or an option is out of range
+   */
+  public IdTokenValidator register(String issuer, String clientId,
+      Consumer<IdTokenValidator.Builder> validatorOptions, Consumer<RemoteKeySource.Builder> keySourceOptions) {
+    Objects.requireNonNull(issuer, "issuer");
+    Objects.requireNonNull(clientId, "clientId");
+    Objects.requireNonNull(validatorOptions, "validatorOptions");
+    Objects.requireNonNull(keySourceOptions, "keySourceOptions");
+    if (closed) {
+      throw new IllegalStateException("the issuer registry is closed");
+    }
+    IdTokenValidator.Builder validator = IdTokenValidator.builder();
+    validatorDefaults.accept(validator);
+    validatorOptions.accept(validator);
+    validator.issuer(issuer).clientId(clientId);
+    // Check the validator's settings, and learn its algorithms, before anything starts fetching.
+    Set<JwsAlgorithm> algorithms = validator.keySource(KeySet.empty()).build().allowedAlgorithms();
+
+    RemoteKeySource.Builder keys = RemoteKeySource.builder().discovery(issuer);
+    keySourceDefaults.accept(keys);
+    keySourceOptions.accept(keys);
+    keys.expectedAlgorithms(algorithms);
+    keys.httpClient = clients.computeIfAbsent(keys.connectTimeout, HttpFetcher::newClient);
+    RemoteKeySource source = keys.build();
+    IdTokenValidator built;
+    try {
+      built = validator.keySource(source).build();
+    } catch (RuntimeException e) {
+      source.close();
+      throw e;
+    }
+    Registration previous = byIssuer.put(issuer, new Registration(built, source));
+    if (previous != null) {
+      previous.keys().close();
+    }
+    if (closed) {
+      close(); // lost a race with close(): do not leave this one running
+      throw new IllegalStateException("the issuer registry is closed");
+    }
+    return built;
+  }
+
+  /**
+   * Stops trusting an issuer and closes its key source. Tokens being validated for it at that moment
+   * may be answered {@code Unavailable}.
+   *
+   * @return whether the issuer was registered
+   */
+  public boolean remove(String issuer) {
+    Objects.requireNonNull(issuer, "issuer");
+    Registration removed = byIssuer.remove(issuer);
+    if (removed == null) {
+      return false;
+    }
+    removed.keys().close();
+    return true;
+  }
+
+  /** The validator for exactly this issuer, from memory; empty when it is not registered. */
+  @Override
+  public Optional<IdTokenValidator> validatorFor(String issuer) {
+    if (issuer == null) {
+      return Optional.empty();
+    }
+    Registration registration = byIssuer.get(issuer);
+    return registration == null ? Optional.empty() : Optional.of(registration.validator());
+  }
+
+  /** The registered issuers, a snapshot. */
+  public Set<String> issuers() {
+    return Set.copyOf(byIssuer.keySet());
+  }
+
+  /** The health of an issuer's key source, or empty when it is not registered. */
+  public Optional<KeySourceHealth> health(String issuer) {
+    Registration registration = issuer == null ? null : byIssuer.get(issuer);
+    return registration == null ? Optional.empty() : Optional.of(registration.keys().health());
+  }
+
+  /** Removes every issuer and closes its key source; later registrations are refused. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    for (String issuer : byIssuer.keySet()) {
+      remove(issuer);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "IssuerRegistry" + issuers();
+  }
+
+  /** Configures an {@link IssuerRegistry}. Not thread-safe. */
+  public static final class Builder {
+    private Consumer<RemoteKeySource.Builder> keySourceDefaults = keys -> {};
+    private Consumer<IdTokenValidator.Builder> validatorDefaults = validator -> {};
+
+    private Builder() {}
+
+    /** Settings applied to every issuer's key source before its own (default: none). */
+    public Builder keySourceDefaults(Consumer<RemoteKeySource.Builder> defaults) {
+      this.keySourceDefaults = Objects.requireNonNull(defaults, "keySourceDefaults");
+      return this;
+    }
+
+    /** Settings applied to every issuer's validator before its own (default: none). */
+    public Builder validatorDefaults(Consumer<IdTokenValidator.Builder> defaults) {
+      this.validatorDefaults = Objects.requireNonNull(defaults, "validatorDefaults");
+      return this;
+    }
+
+    /** Builds an empty registry. */
+    public IssuerRegistry build() {
+      return new IssuerRegistry(this);
+    }
+  }
+}

@@ -1,0 +1,6 @@
+package dev.idtoken.jwks;
+
+/** The listener that ignores everything. */
+enum NoListener implements KeySourceListener {
+  INSTANCE
+}
