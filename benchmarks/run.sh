@@ -44,15 +44,14 @@ if $quick; then
   ratio --algs RS256,EdDSA --rounds 10 --slice-ms 100 --warmup-ms 3000
   jmh --algs RS256 --candidates raw,idtoken-cold,idtoken-cached,auth0 --warmup 2 --iterations 3 --seconds 1
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.CacheFootprint 5000 2>&1 | grep -v '^SLF4J' | tee -a "$out"
+  java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.JwksRotation --seconds 5 2>&1 | grep -v '^SLF4J' | tee -a "$out"
 else
   ratio --algs RS256,PS256,ES256,EdDSA --rounds 30 --slice-ms 200 --warmup-ms 5000 --threads 1
   ratio --algs RS256,ES256 --rounds 20 --slice-ms 200 --warmup-ms 4000 --threads 2
   jmh --algs RS256,PS256,ES256,EdDSA --threads 1 --warmup 3 --iterations 5 --seconds 1
   jmh --algs RS256 --threads 2 --warmup 3 --iterations 5 --seconds 1
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.CacheFootprint 20000 2>&1 | grep -v '^SLF4J' | tee -a "$out"
-  if [[ -d validator-jwks/src/main ]] && java -cp "$jar" dev.idtoken.benchmarks.JwksRotation --help >/dev/null 2>&1; then
-    java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.JwksRotation 2>&1 | grep -v '^SLF4J' | tee -a "$out"
-  fi
+  java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.JwksRotation --seconds 15 2>&1 | grep -v '^SLF4J' | tee -a "$out"
 fi
 echo
 echo "Results written to $out"

@@ -15,7 +15,9 @@ import java.util.concurrent.CyclicBarrier;
  * Ratios that hold on a noisy, shared machine: all candidates of one algorithm in one JVM, run in
  * short round-robin slices in a fresh random order each round; each round gives every candidate's
  * throughput relative to the raw limit (and to each other) measured within a second or so, and the
- * result is the median of those per-round ratios, with the 10th-90th percentile spread. Another
+ * result is the median of those per-round ratios, with the 10th-90th percentile spread. Each round
+ * gives every candidate its time in several short slices, in passes of fresh random order, so that a
+ * burst of load falls on all candidates of the round alike. Another
  * process that steals the CPU for a while slows every candidate of that round alike, so it moves the
  * ratios far less than it moves back-to-back absolute timings.
  *
@@ -24,7 +26,7 @@ import java.util.concurrent.CyclicBarrier;
  *
  * <pre>
  * java -cp benchmarks.jar dev.idtoken.benchmarks.RatioRunner [--algs RS256,PS256,ES256,EdDSA]
- *     [--candidates raw,idtoken-cold,...] [--threads 1] [--rounds 30] [--slice-ms 200] [--warmup-ms 4000]
+ *     [--candidates raw,idtoken-cold,...] [--threads 1] [--rounds 30] [--slice-ms 200] [--passes 4] [--warmup-ms 4000]
  * </pre>
  */
 public final class RatioRunner {
@@ -33,14 +35,16 @@ public final class RatioRunner {
 
   private final int threads;
   private final int rounds;
+  private final int passes;
   private final long sliceNanos;
   private final long warmupNanos;
   private final com.sun.management.ThreadMXBean mx =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-  private RatioRunner(int threads, int rounds, long sliceMs, long warmupMs) {
+  private RatioRunner(int threads, int rounds, int passes, long sliceMs, long warmupMs) {
     this.threads = threads;
     this.rounds = rounds;
+    this.passes = passes;
     this.sliceNanos = sliceMs * 1_000_000;
     this.warmupNanos = warmupMs * 1_000_000;
   }
@@ -55,11 +59,13 @@ public final class RatioRunner {
     List<String> names = Arrays.asList(opts.getOrDefault("candidates", String.join(",", Candidates.ALL)).split(","));
     RatioRunner runner = new RatioRunner(Integer.parseInt(opts.getOrDefault("threads", "1")),
         Integer.parseInt(opts.getOrDefault("rounds", "30")),
+        Integer.parseInt(opts.getOrDefault("passes", "4")),
         Long.parseLong(opts.getOrDefault("slice-ms", "200")),
         Long.parseLong(opts.getOrDefault("warmup-ms", "4000")));
-    System.out.printf(Locale.ROOT, "### Interleaved ratios, %d thread%s (%d rounds of %d ms slices, %s)%n%n",
+    System.out.printf(Locale.ROOT, "### Interleaved ratios, %d thread%s (%d rounds; per round each candidate "
+        + "runs %d ms in %d shuffled slices; %s)%n%n",
         runner.threads, runner.threads == 1 ? "" : "s", runner.rounds, runner.sliceNanos / 1_000_000,
-        Runtime.version());
+        runner.passes, Runtime.version());
     for (String alg : algs) {
       runner.run(Fixture.Alg.valueOf(alg), names);
     }
@@ -97,12 +103,24 @@ public final class RatioRunner {
       Random random = new Random(42);
       List<String> order = new ArrayList<>(candidates.keySet());
       for (int r = 0; r < rounds; r++) {
-        Collections.shuffle(order, random);
-        for (String name : order) {
-          Slice s = workers.slice(candidates.get(name), token, sliceNanos);
+        // A round is several passes; in each, every candidate runs one sub-slice, in a fresh order.
+        // A burst of load from another process then falls on all candidates of the round alike.
+        Map<String, long[]> sums = new LinkedHashMap<>();
+        for (int pass = 0; pass < passes; pass++) {
+          Collections.shuffle(order, random);
+          for (String name : order) {
+            Slice s = workers.slice(candidates.get(name), token, sliceNanos / passes);
+            long[] sum = sums.computeIfAbsent(name, k -> new long[3]);
+            sum[0] += s.ops;
+            sum[1] += s.nanos;
+            sum[2] += s.bytes;
+          }
+        }
+        for (Map.Entry<String, long[]> e : sums.entrySet()) {
+          long[] sum = e.getValue();
           // Throughput over all threads, expressed as wall time per validation.
-          nsPerOp.get(name)[r] = (double) s.nanos / s.ops;
-          bytesPerOp.get(name)[r] = (double) s.bytes / s.ops;
+          nsPerOp.get(e.getKey())[r] = (double) sum[1] / sum[0];
+          bytesPerOp.get(e.getKey())[r] = (double) sum[2] / sum[0];
         }
       }
       print(alg, fixture, nsPerOp, bytesPerOp, skipped);
