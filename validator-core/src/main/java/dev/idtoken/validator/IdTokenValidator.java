@@ -158,7 +158,7 @@ public final class IdTokenValidator {
     if (claims == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
     }
-    List<ValidationError> errors = new ArrayList<>(2);
+    List<ValidationError> errors = new ArrayList<>(0); // no backing array unless there is an error
     Instant now = clock.instant();
     VerifiedIdToken verified = claimChecks.check(claims, jws.algorithm, expectations, now, errors);
     if (verified == null) {
@@ -187,7 +187,7 @@ public final class IdTokenValidator {
     // Everything that depends on the clock or on this request runs again: exp, nbf, iat, nonce,
     // acr, max_age and the hash claims. The rest (signature, iss, aud, azp, sub, claim types) depends
     // only on the token's bytes and the validator's fixed configuration, and passed when cached.
-    List<ValidationError> errors = new ArrayList<>(2);
+    List<ValidationError> errors = new ArrayList<>(0);
     claimChecks.checkPerCall(hit.perCall(), Set.of(), hit.algorithm, expectations, now, errors);
     return errors.isEmpty() ? hit.result : new ValidationResult.Invalid(errors);
   }
