@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,7 +52,7 @@ final class ClaimChecks {
     // Step 2: the issuer must match exactly; no case folding, no trailing-slash normalisation.
     String iss = string(claims, "iss", malformed, errors);
     if (iss == null) {
-      addMissing(claims, "iss", malformed, errors);
+      addMissing("iss", malformed, errors);
     } else if (!iss.equals(issuer)) {
       errors.add(ValidationError.of(ErrorCode.ISSUER_MISMATCH, "iss"));
     }
@@ -82,62 +84,13 @@ final class ClaimChecks {
       }
     }
 
-    // Step 9: exp is required, and the token is expired from exp + skew on.
-    Instant exp = date(claims, "exp", true, malformed, errors);
-    if (exp != null && !now.isBefore(exp.plus(skew))) {
-      errors.add(ValidationError.of(ErrorCode.EXPIRED, "exp"));
-    }
-    Instant nbf = date(claims, "nbf", false, malformed, errors);
-    if (nbf != null && nbf.isAfter(now.plus(skew))) {
-      errors.add(ValidationError.of(ErrorCode.NOT_YET_VALID, "nbf"));
-    }
-
-    // Step 10: iat is required and not in the future; optionally not older than the maximum age.
-    Instant iat = date(claims, "iat", true, malformed, errors);
-    if (iat != null) {
-      if (iat.isAfter(now.plus(skew))) {
-        errors.add(ValidationError.of(ErrorCode.ISSUED_IN_FUTURE, "iat"));
-      } else if (maxTokenAge != null && now.isAfter(iat.plus(maxTokenAge).plus(skew))) {
-        errors.add(ValidationError.of(ErrorCode.TOKEN_TOO_OLD, "iat"));
-      }
-    }
-
-    // Step 11: the nonce must be the one this request sent.
-    if (expected.nonce != null) {
-      String nonce = string(claims, "nonce", malformed, errors);
-      if (nonce == null) {
-        addMissing(claims, "nonce", malformed, errors);
-      } else if (!constantTimeEquals(nonce, expected.nonce)) {
-        errors.add(ValidationError.of(ErrorCode.NONCE_MISMATCH, "nonce"));
-      }
-    }
-
-    // Step 12: the acr must be one the request accepts.
-    if (expected.acceptedAcrValues != null) {
-      String acr = string(claims, "acr", malformed, errors);
-      if (acr == null) {
-        addMissing(claims, "acr", malformed, errors);
-      } else if (!expected.acceptedAcrValues.contains(acr)) {
-        errors.add(ValidationError.of(ErrorCode.ACR_NOT_ACCEPTED, "acr"));
-      }
-    }
-
-    // Step 13: with max_age, auth_time is required and must be recent enough.
-    Instant authTime = date(claims, "auth_time", expected.maxAge != null, malformed, errors);
-    if (authTime != null && expected.maxAge != null
-        && now.isAfter(authTime.plus(expected.maxAge).plus(skew))) {
-      errors.add(ValidationError.of(ErrorCode.AUTHENTICATION_TOO_OLD, "auth_time"));
-    }
-
-    // §3.1.3.8, §3.3.2.11, FAPI 1.0 Part 2 §5.1: the hash claims bind what the caller received.
-    checkHash(claims, "at_hash", expected.accessToken, alg, ErrorCode.AT_HASH_MISMATCH, malformed, errors);
-    checkHash(claims, "c_hash", expected.authorizationCode, alg, ErrorCode.C_HASH_MISMATCH, malformed, errors);
-    checkHash(claims, "s_hash", expected.state, alg, ErrorCode.S_HASH_MISMATCH, malformed, errors);
+    PerCallClaims perCall = PerCallClaims.of(claims, malformed);
+    checkPerCall(perCall, malformed, alg, expected, now, errors);
 
     // §2: sub is required, at most 255 ASCII characters.
     String sub = string(claims, "sub", malformed, errors);
     if (sub == null) {
-      addMissing(claims, "sub", malformed, errors);
+      addMissing("sub", malformed, errors);
     } else if (!isValidSubject(sub)) {
       errors.add(ValidationError.of(ErrorCode.MALFORMED_CLAIM, "sub"));
     }
@@ -145,13 +98,76 @@ final class ClaimChecks {
     if (!errors.isEmpty()) {
       return null;
     }
-    return new VerifiedIdToken(claims, iss, sub, audiences, exp, iat, authTime);
+    return new VerifiedIdToken(claims, iss, sub, audiences, perCall);
+  }
+
+  /**
+   * Steps 9-13 and the hash claims: everything that depends on the clock or on the request's
+   * expectations. A verified-token cache hit runs exactly these again (with no malformed claims,
+   * since only valid tokens are cached), so a hit reports what a cold validation would.
+   */
+  void checkPerCall(PerCallClaims c, Set<String> malformed, JwsAlgorithm alg, Expectations expected,
+      Instant now, List<ValidationError> errors) {
+    // Each bound is computed once: now - skew against exp, now + skew against nbf and iat.
+    Instant earliest = now.minus(skew);
+    Instant latest = now.plus(skew);
+
+    // Step 9: exp is required, and the token is expired from exp + skew on.
+    if (c.exp == null) {
+      addMissing("exp", malformed, errors);
+    } else if (!earliest.isBefore(c.exp)) {
+      errors.add(ValidationError.of(ErrorCode.EXPIRED, "exp"));
+    }
+    if (c.nbf != null && c.nbf.isAfter(latest)) {
+      errors.add(ValidationError.of(ErrorCode.NOT_YET_VALID, "nbf"));
+    }
+
+    // Step 10: iat is required and not in the future; optionally not older than the maximum age.
+    if (c.iat == null) {
+      addMissing("iat", malformed, errors);
+    } else if (c.iat.isAfter(latest)) {
+      errors.add(ValidationError.of(ErrorCode.ISSUED_IN_FUTURE, "iat"));
+    } else if (maxTokenAge != null && earliest.isAfter(c.iat.plus(maxTokenAge))) {
+      errors.add(ValidationError.of(ErrorCode.TOKEN_TOO_OLD, "iat"));
+    }
+
+    // Step 11: the nonce must be the one this request sent.
+    if (expected.nonce != null) {
+      if (c.nonce == null) {
+        addMissing("nonce", malformed, errors);
+      } else if (!constantTimeEquals(c.nonce, expected.nonce)) {
+        errors.add(ValidationError.of(ErrorCode.NONCE_MISMATCH, "nonce"));
+      }
+    }
+
+    // Step 12: the acr must be one the request accepts.
+    if (expected.acceptedAcrValues != null) {
+      if (c.acr == null) {
+        addMissing("acr", malformed, errors);
+      } else if (!expected.acceptedAcrValues.contains(c.acr)) {
+        errors.add(ValidationError.of(ErrorCode.ACR_NOT_ACCEPTED, "acr"));
+      }
+    }
+
+    // Step 13: with max_age, auth_time is required and must be recent enough.
+    if (expected.maxAge != null) {
+      if (c.authTime == null) {
+        addMissing("auth_time", malformed, errors);
+      } else if (earliest.isAfter(c.authTime.plus(expected.maxAge))) {
+        errors.add(ValidationError.of(ErrorCode.AUTHENTICATION_TOO_OLD, "auth_time"));
+      }
+    }
+
+    // §3.1.3.8, §3.3.2.11, FAPI 1.0 Part 2 §5.1: the hash claims bind what the caller received.
+    checkHash(c.atHash, "at_hash", expected.accessToken, alg, ErrorCode.AT_HASH_MISMATCH, malformed, errors);
+    checkHash(c.cHash, "c_hash", expected.authorizationCode, alg, ErrorCode.C_HASH_MISMATCH, malformed, errors);
+    checkHash(c.sHash, "s_hash", expected.state, alg, ErrorCode.S_HASH_MISMATCH, malformed, errors);
   }
 
   /** Reports every known claim whose JSON type is wrong; returns their names. */
   private static Set<String> checkTypes(ObjectNode claims, List<ValidationError> errors) {
-    Set<String> malformed = new java.util.HashSet<>();
-    claims.properties().forEach(e -> {
+    Set<String> malformed = null;
+    for (Map.Entry<String, JsonNode> e : claims.properties()) {
       String name = e.getKey();
       JsonNode value = e.getValue();
       boolean ok;
@@ -171,11 +187,14 @@ final class ClaimChecks {
         ok = true;
       }
       if (!ok) {
+        if (malformed == null) {
+          malformed = new HashSet<>();
+        }
         malformed.add(name);
         errors.add(ValidationError.of(ErrorCode.MALFORMED_CLAIM, name));
       }
-    });
-    return malformed;
+    }
+    return malformed == null ? Set.of() : malformed;
   }
 
   private static boolean isAudience(JsonNode value) {
@@ -200,23 +219,10 @@ final class ClaimChecks {
     return node == null || malformed.contains(name) ? null : node.textValue();
   }
 
-  private static void addMissing(ObjectNode claims, String name, Set<String> malformed,
-      List<ValidationError> errors) {
+  private static void addMissing(String name, Set<String> malformed, List<ValidationError> errors) {
     if (!malformed.contains(name)) {
       errors.add(ValidationError.of(ErrorCode.MISSING_CLAIM, name));
     }
-  }
-
-  private static Instant date(ObjectNode claims, String name, boolean required, Set<String> malformed,
-      List<ValidationError> errors) {
-    JsonNode node = claims.get(name);
-    if (node == null) {
-      if (required) {
-        errors.add(ValidationError.of(ErrorCode.MISSING_CLAIM, name));
-      }
-      return null;
-    }
-    return malformed.contains(name) ? null : NumericDate.toInstant(node);
   }
 
   private static List<String> audiences(ObjectNode claims, Set<String> malformed,
@@ -237,14 +243,13 @@ final class ClaimChecks {
     return List.copyOf(list);
   }
 
-  private static void checkHash(ObjectNode claims, String name, String value, JwsAlgorithm alg,
+  private static void checkHash(String claim, String name, String value, JwsAlgorithm alg,
       ErrorCode mismatch, Set<String> malformed, List<ValidationError> errors) {
     if (value == null) {
       return;
     }
-    String claim = string(claims, name, malformed, errors);
     if (claim == null) {
-      addMissing(claims, name, malformed, errors);
+      addMissing(name, malformed, errors);
     } else if (!constantTimeEquals(claim, halfHash(alg, value))) {
       errors.add(ValidationError.of(mismatch, name));
     }

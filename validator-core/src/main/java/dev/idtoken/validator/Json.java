@@ -2,36 +2,132 @@ package dev.idtoken.validator;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /** The one strict JSON reader of the module: duplicate member names and trailing data are errors. */
 final class Json {
+  private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+      .maxNestingDepth(32)
+      .maxNumberLength(64)
+      .build();
+
   // Duplicate names are rejected (RFC 7515 §5.2 allows it; RFC 8725 §3.12 lets parsers refuse), so
   // two readers can never see different claims in the same token. Nesting is capped far below
   // Jackson's default to keep hostile payloads cheap.
   static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder()
-              .maxNestingDepth(32)
-              .maxNumberLength(64)
-              .build())
+          .streamReadConstraints(CONSTRAINTS)
           .build())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
+  // The token path reads with the streaming parser and builds the tree itself: the same limits and
+  // the same strictness as MAPPER.readTree, without databind's per-call context, and with duplicate
+  // names caught by the tree's own map instead of the parser's DupDetector (a second hash set per
+  // object). JsonTest checks both readers agree on every input.
+  private static final JsonFactory TOKEN_FACTORY = JsonFactory.builder()
+      .streamReadConstraints(CONSTRAINTS)
+      .build();
+  private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
+  // A root of up to 24 members (an ID token's claims) is read without growing its map.
+  private static final int ROOT_CAPACITY = 32;
+
   private Json() {}
 
   /** Parses a JSON object, or returns null when the bytes are not exactly one JSON object. */
   static ObjectNode parseObject(byte[] utf8) {
-    try {
-      JsonNode node = MAPPER.readTree(utf8);
-      return node instanceof ObjectNode ? (ObjectNode) node : null;
+    try (JsonParser p = TOKEN_FACTORY.createParser(utf8)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      ObjectNode root = readObject(p, ROOT_CAPACITY);
+      // Exactly one value: anything after the object, even another value, is refused.
+      return root != null && p.nextToken() == null ? root : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The members of a JOSE header that the verifier reads. Each is the member's value (of any JSON
+   * type), or null when absent.
+   */
+  static final class Header {
+    JsonNode alg;
+    JsonNode kid;
+    JsonNode typ;
+    JsonNode crit;
+  }
+
+  /**
+   * Parses a JOSE header: exactly what {@link #parseObject(byte[])} accepts, but only the members the
+   * verifier reads are kept, so no tree is built for the rest. Returns null when the bytes are not
+   * exactly one JSON object, or a member name repeats at any depth.
+   */
+  static Header parseHeader(byte[] utf8) {
+    try (JsonParser p = TOKEN_FACTORY.createParser(utf8)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Header header = new Header();
+      Set<String> otherNames = null; // only headers with members besides these four need a set
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        // Every value is read in full, also those ignored, so the header is held to the same rules.
+        JsonNode value = readValue(p, p.nextToken());
+        if (value == null) {
+          return null;
+        }
+        switch (name) {
+          case "alg":
+            if (header.alg != null) {
+              return null;
+            }
+            header.alg = value;
+            break;
+          case "kid":
+            if (header.kid != null) {
+              return null;
+            }
+            header.kid = value;
+            break;
+          case "typ":
+            if (header.typ != null) {
+              return null;
+            }
+            header.typ = value;
+            break;
+          case "crit":
+            if (header.crit != null) {
+              return null;
+            }
+            header.crit = value;
+            break;
+          default:
+            if (otherNames == null) {
+              otherNames = new HashSet<>();
+            }
+            if (!otherNames.add(name)) {
+              return null;
+            }
+        }
+      }
+      return p.nextToken() == null ? header : null;
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -44,6 +140,68 @@ final class Json {
       return node instanceof ObjectNode ? (ObjectNode) node : null;
     } catch (IOException | RuntimeException e) {
       return null;
+    }
+  }
+
+  /** Reads the members of an object whose START_OBJECT was just read; null on a duplicate name. */
+  private static ObjectNode readObject(JsonParser p, int capacity) throws IOException {
+    Map<String, JsonNode> members = new LinkedHashMap<>(capacity);
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      JsonNode value = readValue(p, p.nextToken());
+      if (value == null || members.put(name, value) != null) {
+        return null;
+      }
+    }
+    return new ObjectNode(NODES, members);
+  }
+
+  // The node types are those JsonNodeDeserializer makes for the same tokens under MAPPER's
+  // (default) number settings.
+  private static JsonNode readValue(JsonParser p, JsonToken token) throws IOException {
+    switch (token) {
+      case START_OBJECT:
+        return readObject(p, 16);
+      case START_ARRAY: {
+        ArrayNode array = NODES.arrayNode();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+          JsonNode element = readValue(p, t);
+          if (element == null) {
+            return null;
+          }
+          array.add(element);
+        }
+        return array;
+      }
+      case VALUE_STRING:
+        return NODES.textNode(p.getText());
+      case VALUE_NUMBER_INT:
+        switch (p.getNumberType()) {
+          case INT:
+            return NODES.numberNode(p.getIntValue());
+          case LONG:
+            return NODES.numberNode(p.getLongValue());
+          default:
+            return NODES.numberNode(p.getBigIntegerValue());
+        }
+      case VALUE_NUMBER_FLOAT:
+        switch (p.getNumberType()) {
+          case BIG_DECIMAL:
+            return NODES.numberNode(p.getDecimalValue());
+          case FLOAT:
+            return NODES.numberNode(p.getFloatValue());
+          default:
+            return NODES.numberNode(p.getDoubleValue());
+        }
+      case VALUE_TRUE:
+        return BooleanNode.TRUE;
+      case VALUE_FALSE:
+        return BooleanNode.FALSE;
+      case VALUE_NULL:
+        return NullNode.getInstance();
+      default:
+        return null; // nothing else can appear as a value in JSON text
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.idtoken.validator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -31,13 +30,13 @@ final class JwsVerifier {
   /** A JWS whose signature verified. */
   static final class Verified {
     final JwsAlgorithm algorithm;
-    final ObjectNode header;
+    final String kid; // null when the header has none
     final byte[] payload;
     final VerificationKey key; // null for HMAC
 
-    Verified(JwsAlgorithm algorithm, ObjectNode header, byte[] payload, VerificationKey key) {
+    Verified(JwsAlgorithm algorithm, String kid, byte[] payload, VerificationKey key) {
       this.algorithm = algorithm;
-      this.header = header;
+      this.kid = kid;
       this.payload = payload;
       this.key = key;
     }
@@ -61,7 +60,7 @@ final class JwsVerifier {
       throw Rejection.invalid(dots == 4 ? ErrorCode.ENCRYPTED_TOKEN : ErrorCode.MALFORMED_TOKEN);
     }
     byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
-    ObjectNode header = headerBytes == null ? null : Json.parseObject(headerBytes);
+    Json.Header header = headerBytes == null ? null : Json.parseHeader(headerBytes);
     if (header == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "header");
     }
@@ -70,30 +69,63 @@ final class JwsVerifier {
     if (signature == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "signature");
     }
-    byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
-    VerificationKey used = verifySignature(alg, header, signingInput, signature);
+    String kid = header.kid == null ? null : header.kid.textValue();
+    VerificationKey used = verifySignature(alg, kid, token, secondDot, signature);
     byte[] payload = Base64Url.decode(token, firstDot + 1, secondDot);
     if (payload == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
     }
-    return new Verified(alg, header, payload, used);
+    return new Verified(alg, kid, payload, used);
   }
 
-  private JwsAlgorithm checkHeader(ObjectNode header) throws Rejection {
-    JsonNode algNode = header.get("alg");
+  /**
+   * Whether a cold validation of a token with this {@code kid} and {@code alg} would still select
+   * {@code verifiedWith}: it must be among the first {@link #MAX_KEYS_TRIED} fitting candidates the
+   * key source returns now, exactly as {@link #verifySignature} walks them. Costs one key source
+   * lookup (a map read for {@link KeySet}) and, when the source returns a new but equal key object,
+   * one comparison of the encoded keys. A failing key source answers false, so the caller falls back
+   * to a cold validation that reports the outage.
+   */
+  boolean stillSelects(String kid, JwsAlgorithm alg, VerificationKey verifiedWith) {
+    List<VerificationKey> candidates;
+    try {
+      candidates = keySource.keys(kid, alg);
+    } catch (KeySourceException | RuntimeException e) {
+      return false;
+    }
+    if (candidates == null) {
+      return false;
+    }
+    int tried = 0;
+    for (VerificationKey key : candidates) {
+      if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
+        continue;
+      }
+      if (key == verifiedWith || key.equals(verifiedWith)) {
+        return true;
+      }
+      if (++tried == MAX_KEYS_TRIED) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private JwsAlgorithm checkHeader(Json.Header header) throws Rejection {
+    JsonNode algNode = header.alg;
     JwsAlgorithm alg = algNode != null && algNode.isTextual() ? JwsAlgorithm.fromHeader(algNode.textValue()) : null;
     if (alg == null || !allowed.contains(alg)) {
       throw Rejection.invalid(ErrorCode.ALGORITHM_NOT_ALLOWED, "alg");
     }
     // RFC 7515 §4.1.11: an extension named in crit must be understood, and we understand none.
-    if (header.has("crit")) {
+    if (header.crit != null) {
       throw Rejection.invalid(ErrorCode.UNSUPPORTED_CRITICAL_HEADER, "crit");
     }
-    JsonNode kid = header.get("kid");
+    JsonNode kid = header.kid;
     if (kid != null && !kid.isTextual()) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "kid");
     }
-    if (checkType && header.has("typ") && !isJwtType(header.get("typ"))) {
+    if (checkType && header.typ != null && !isJwtType(header.typ)) {
       throw Rejection.invalid(ErrorCode.WRONG_TOKEN_TYPE, "typ");
     }
     // jku, x5u, jwk and x5c are deliberately never read: keys come from configuration only.
@@ -109,17 +141,17 @@ final class JwsVerifier {
     return value.equals("jwt") || value.equals("application/jwt");
   }
 
-  private VerificationKey verifySignature(JwsAlgorithm alg, ObjectNode header, byte[] signingInput,
-      byte[] signature) throws Rejection {
+  // The signing input is token[0, inputEnd): the header and payload segments with their dot.
+  private VerificationKey verifySignature(JwsAlgorithm alg, String kid, String token,
+      int inputEnd, byte[] signature) throws Rejection {
     if (alg.isSymmetric()) {
       // OpenID Connect Core §10.1: the HMAC key is the client secret, never bytes from a key source.
+      byte[] signingInput = token.substring(0, inputEnd).getBytes(StandardCharsets.US_ASCII);
       if (!Signatures.verifyHmac(alg, hmacSecret, signingInput, signature)) {
         throw Rejection.invalid(ErrorCode.SIGNATURE_INVALID);
       }
       return null;
     }
-    JsonNode kidNode = header.get("kid");
-    String kid = kidNode == null ? null : kidNode.textValue();
     List<VerificationKey> candidates;
     try {
       candidates = keySource.keys(kid, alg);
@@ -135,7 +167,7 @@ final class JwsVerifier {
         if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
           continue;
         }
-        if (Signatures.verify(alg, key.publicKey(), signingInput, signature)) {
+        if (Signatures.verify(alg, key.publicKey(), token, inputEnd, signature)) {
           return key;
         }
         if (++tried == MAX_KEYS_TRIED) {

@@ -4,10 +4,11 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import java.util.EnumMap;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -18,36 +19,58 @@ import javax.crypto.spec.SecretKeySpec;
 final class Signatures {
   private Signatures() {}
 
+  private static final Map<JwsAlgorithm, SignaturePool> POOLS = pools();
+
+  private static Map<JwsAlgorithm, SignaturePool> pools() {
+    Map<JwsAlgorithm, SignaturePool> pools = new EnumMap<>(JwsAlgorithm.class);
+    for (JwsAlgorithm alg : JwsAlgorithm.values()) {
+      switch (alg.family()) {
+        case RSA:
+          pools.put(alg, new SignaturePool(rsaName(alg), null));
+          break;
+        case RSA_PSS: {
+          String hash = alg.hashAlgorithm();
+          pools.put(alg, new SignaturePool("RSASSA-PSS", new PSSParameterSpec(hash, "MGF1",
+              new MGF1ParameterSpec(hash), alg.hashLength(), PSSParameterSpec.TRAILER_FIELD_BC)));
+          break;
+        }
+        case EC:
+          pools.put(alg, new SignaturePool(ecdsaName(alg), null));
+          break;
+        case EDDSA:
+          pools.put(alg, new SignaturePool("Ed25519", null));
+          break;
+        default:
+          break; // HMAC: see verifyHmac
+      }
+    }
+    return pools;
+  }
+
+  /**
+   * Whether {@code signature} is a valid signature of the signing input {@code token[0, inputEnd)}
+   * under {@code key}. The verifier comes from a {@link SignaturePool}; no copy of the input is made.
+   */
+  static boolean verify(JwsAlgorithm alg, PublicKey key, String token, int inputEnd, byte[] signature) {
+    try {
+      if (alg.family() == JwsAlgorithm.Family.EC && !ecdsaSignatureInRange((ECPublicKey) key, signature)) {
+        return false;
+      }
+      SignaturePool pool = POOLS.get(alg);
+      return pool != null && pool.verify(key, token, inputEnd, signature);
+    } catch (GeneralSecurityException | ClassCastException e) {
+      return false;
+    }
+  }
+
   /** Whether {@code signature} is a valid signature of {@code signingInput} under {@code key}. */
   static boolean verify(JwsAlgorithm alg, PublicKey key, byte[] signingInput, byte[] signature) {
     try {
-      switch (alg.family()) {
-        case RSA: {
-          Signature verifier = Signature.getInstance(rsaName(alg));
-          verifier.initVerify(key);
-          verifier.update(signingInput);
-          return verifier.verify(signature);
-        }
-        case RSA_PSS: {
-          Signature verifier = Signature.getInstance("RSASSA-PSS");
-          verifier.initVerify(key);
-          String hash = alg.hashAlgorithm();
-          verifier.setParameter(new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash),
-              alg.hashLength(), PSSParameterSpec.TRAILER_FIELD_BC));
-          verifier.update(signingInput);
-          return verifier.verify(signature);
-        }
-        case EC:
-          return verifyEcdsa(alg, (ECPublicKey) key, signingInput, signature);
-        case EDDSA: {
-          Signature verifier = Signature.getInstance("Ed25519");
-          verifier.initVerify(key);
-          verifier.update(signingInput);
-          return verifier.verify(signature);
-        }
-        default:
-          return false;
+      if (alg.family() == JwsAlgorithm.Family.EC && !ecdsaSignatureInRange((ECPublicKey) key, signature)) {
+        return false;
       }
+      SignaturePool pool = POOLS.get(alg);
+      return pool != null && pool.verify(key, signingInput, signature);
     } catch (GeneralSecurityException | ClassCastException e) {
       return false;
     }
@@ -56,8 +79,7 @@ final class Signatures {
   // JWS ECDSA signatures are R || S, each exactly the curve's coordinate length (RFC 7518 §3.4). Any
   // other length, and r or s outside [1, n-1], is refused here before the JDK sees it, which also
   // guards JDKs that predate the CVE-2022-21449 fix ("psychic signatures").
-  private static boolean verifyEcdsa(JwsAlgorithm alg, ECPublicKey key, byte[] signingInput,
-      byte[] signature) throws GeneralSecurityException {
+  private static boolean ecdsaSignatureInRange(ECPublicKey key, byte[] signature) {
     int half = Curves.coordinateLength(key.getParams());
     if (signature.length != 2 * half) {
       return false;
@@ -65,13 +87,7 @@ final class Signatures {
     BigInteger order = key.getParams().getOrder();
     BigInteger r = new BigInteger(1, signature, 0, half);
     BigInteger s = new BigInteger(1, signature, half, half);
-    if (r.signum() == 0 || s.signum() == 0 || r.compareTo(order) >= 0 || s.compareTo(order) >= 0) {
-      return false;
-    }
-    Signature verifier = Signature.getInstance(ecdsaName(alg));
-    verifier.initVerify(key);
-    verifier.update(signingInput);
-    return verifier.verify(signature);
+    return r.signum() != 0 && s.signum() != 0 && r.compareTo(order) < 0 && s.compareTo(order) < 0;
   }
 
   /** Constant-time HMAC check with the client secret (RFC 7518 §3.2). */

@@ -30,16 +30,19 @@ public final class VerifiedIdToken {
   private final Instant expiresAt;
   private final Instant issuedAt;
   private final Instant authTime;
+  // What a verified-token cache hit checks again against the clock and the request.
+  final PerCallClaims perCall;
 
   VerifiedIdToken(ObjectNode claims, String issuer, String subject, List<String> audiences,
-      Instant expiresAt, Instant issuedAt, Instant authTime) {
+      PerCallClaims perCall) {
     this.claims = claims;
     this.issuer = issuer;
     this.subject = subject;
     this.audiences = audiences;
-    this.expiresAt = expiresAt;
-    this.issuedAt = issuedAt;
-    this.authTime = authTime;
+    this.expiresAt = perCall.exp;
+    this.issuedAt = perCall.iat;
+    this.authTime = perCall.authTime;
+    this.perCall = perCall;
   }
 
   /** {@code iss}: the issuer, exactly as configured. */

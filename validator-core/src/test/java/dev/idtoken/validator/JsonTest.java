@@ -1,0 +1,184 @@
+package dev.idtoken.validator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The token path's streaming reader ({@link Json#parseObject(byte[])}) must accept exactly what
+ * databind's strict {@code readTree} accepts and build the same tree, node types included.
+ */
+class JsonTest {
+  private static final String PAYLOAD = "{\"iss\":\"https://login.example.com\",\"sub\":\"110169484474386276334\","
+      + "\"aud\":[\"client-app\",\"other\"],\"exp\":1795601211,\"iat\":1795600911.5,\"auth_time\":1795600851,"
+      + "\"nonce\":\"n-0S6\\u00e9\\\"x\",\"email_verified\":true,\"x\":false,\"n\":null,"
+      + "\"address\":{\"street_address\":\"1 Main St\",\"nested\":{\"a\":[1,2,{\"b\":[]}]}},"
+      + "\"big\":123456789012345678901234567890,\"neg\":-0.0,\"exp10\":1e308,\"small\":2.5E-3}";
+
+  private static final String HEADER = "{\"alg\":\"RS256\",\"kid\":\"k-1\",\"typ\":\"JWT\","
+      + "\"x5t#S256\":\"abc\",\"n\":[1,{\"a\":true}],\"crit\":null}";
+
+  /** The reference: databind's tree reader with duplicate detection and no trailing tokens. */
+  private static ObjectNode reference(byte[] bytes) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(bytes);
+      return node instanceof ObjectNode ? (ObjectNode) node : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static void assertSameAsReference(byte[] bytes) {
+    ObjectNode expected = reference(bytes);
+    ObjectNode actual = Json.parseObject(bytes);
+    String input = new String(bytes, StandardCharsets.ISO_8859_1);
+    if (expected == null) {
+      assertNull(actual, () -> "accepted what databind refuses: " + input);
+      return;
+    }
+    assertEquals(expected, actual, () -> "different tree for: " + input);
+    assertSameTypes(expected, actual, input);
+  }
+
+  /** The header reader accepts exactly what the reference accepts and reads the same members. */
+  private static void assertHeaderSameAsReference(byte[] bytes) {
+    ObjectNode expected = reference(bytes);
+    Json.Header actual = Json.parseHeader(bytes);
+    String input = new String(bytes, StandardCharsets.ISO_8859_1);
+    if (expected == null) {
+      assertNull(actual, () -> "header reader accepted what databind refuses: " + input);
+      return;
+    }
+    assertEquals(expected.get("alg"), actual.alg, input);
+    assertEquals(expected.get("kid"), actual.kid, input);
+    assertEquals(expected.get("typ"), actual.typ, input);
+    assertEquals(expected.get("crit"), actual.crit, input);
+  }
+
+  private static void assertSameTypes(JsonNode expected, JsonNode actual, String input) {
+    assertEquals(expected.getClass(), actual.getClass(), () -> "node type differs in: " + input);
+    if (expected.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> a = actual.properties().iterator();
+      for (Iterator<Map.Entry<String, JsonNode>> e = expected.properties().iterator(); e.hasNext(); ) {
+        Map.Entry<String, JsonNode> x = e.next();
+        Map.Entry<String, JsonNode> y = a.next();
+        assertEquals(x.getKey(), y.getKey(), () -> "member order differs in: " + input);
+        assertSameTypes(x.getValue(), y.getValue(), input);
+      }
+    } else if (expected.isArray()) {
+      for (int i = 0; i < expected.size(); i++) {
+        assertSameTypes(expected.get(i), actual.get(i), input);
+      }
+    }
+  }
+
+  @Test
+  void parseObject_edgeCases_agreeWithDatabind() {
+    List<String> cases = List.of(PAYLOAD, "{}", "", " ", "[]", "null", "1", "\"s\"", "{} ", " {}\n",
+        "{}{}", "{} x", "{}]", "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1,\"b\":1}}", "{\"a\":[{\"c\":1,\"c\":2}]}",
+        "{\"a\":1,\"b\":{\"a\":2}}", "{\"a\":1,}", "{\"a\":[1,]}", "{a:1}", "{'a':1}", "{\"a\":01}",
+        "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":-}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}",
+        "{\"a\":1e999}", "{\"a\":-1e-999}", "{\"a\":" + "9".repeat(64) + "}", "{\"a\":" + "9".repeat(65) + "}",
+        "{\"a\":2147483647,\"b\":2147483648,\"c\":-9223372036854775808,\"d\":9223372036854775808}",
+        "{\"a\":1.0,\"b\":1.5e10,\"c\":123456789.123456789}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\u00\"}",
+        "{\"a\":\"\\x\"}", "{\"a\":\"tab\there\"}", "{\"a\":tru}", "{\"a\":nul}", "{\"\":1}",
+        "{\"a\":1}/* c */", "{\"a\":1} // c", "\uFEFF{\"a\":1}", "{\"a\":\"" + "z".repeat(5000) + "\"}",
+        "[".repeat(40) + "]".repeat(40), "{\"a\":" + "[".repeat(31) + "]".repeat(31) + "}",
+        "{\"a\":" + "[".repeat(32) + "]".repeat(32) + "}", "{\"a\":" + "{\"b\":".repeat(31) + "1" + "}".repeat(32));
+    List<String> headers = List.of(HEADER, "{\"alg\":\"RS256\",\"alg\":\"none\"}",
+        "{\"alg\":null,\"kid\":7,\"typ\":[\"JWT\"],\"crit\":[]}",
+        "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"alg\":\"ES256\"}",
+        "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"j\":1,\"i\":2}",
+        "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"a\":2}",
+        "{\"jwk\":{\"kty\":\"RSA\",\"kty\":\"EC\"},\"alg\":\"RS256\"}");
+    for (String c : cases) {
+      assertSameAsReference(c.getBytes(StandardCharsets.UTF_8));
+      assertHeaderSameAsReference(c.getBytes(StandardCharsets.UTF_8));
+    }
+    for (String c : headers) {
+      assertSameAsReference(c.getBytes(StandardCharsets.UTF_8));
+      assertHeaderSameAsReference(c.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void parseObject_invalidUtf8AndOtherEncodings_agreeWithDatabind() {
+    byte[][] cases = {
+      {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'},
+      {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}'},
+      {'{', '"', (byte) 0xE9, '"', ':', '1', '}'},
+      {'{', '"', 'a', '"', ':', '"', (byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80, '"', '}'},
+      {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'},
+      {0, '{', 0, '}'},
+      {'{', 0, '}', 0},
+      {(byte) 0xFE, (byte) 0xFF, 0, '{', 0, '}'},
+      {'{', '}', 0},
+    };
+    for (byte[] c : cases) {
+      assertSameAsReference(c);
+      assertHeaderSameAsReference(c);
+    }
+  }
+
+  /** Random single-byte changes, insertions and deletions of a realistic payload. */
+  @Test
+  void parseObject_mutatedPayloads_agreeWithDatabind() {
+    mutate(PAYLOAD.getBytes(StandardCharsets.UTF_8), 10_000, false);
+  }
+
+  /** Random changes of a header with a nested member, read by the header reader. */
+  @Test
+  void parseHeader_mutatedHeaders_agreeWithDatabind() {
+    mutate(HEADER.getBytes(StandardCharsets.UTF_8), 10_000, true);
+  }
+
+  private static void mutate(byte[] base, int count, boolean header) {
+    byte[] alphabet = "{}[]\":,.-+eE0123456789\\ntrufalsu \t\r\n/xé".getBytes(StandardCharsets.UTF_8);
+    Random random = new Random(7);
+    List<byte[]> inputs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] b = base.clone();
+      int edits = 1 + random.nextInt(3);
+      for (int k = 0; k < edits; k++) {
+        int pos = random.nextInt(b.length);
+        byte by = random.nextBoolean() ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+        switch (random.nextInt(3)) {
+          case 0:
+            b[pos] = by;
+            break;
+          case 1: {
+            byte[] c = new byte[b.length + 1];
+            System.arraycopy(b, 0, c, 0, pos);
+            c[pos] = by;
+            System.arraycopy(b, pos, c, pos + 1, b.length - pos);
+            b = c;
+            break;
+          }
+          default: {
+            byte[] c = new byte[b.length - 1];
+            System.arraycopy(b, 0, c, 0, pos);
+            System.arraycopy(b, pos + 1, c, pos, b.length - pos - 1);
+            b = c;
+          }
+        }
+      }
+      inputs.add(b);
+    }
+    for (byte[] input : inputs) {
+      if (header) {
+        assertHeaderSameAsReference(input);
+      } else {
+        assertSameAsReference(input);
+      }
+    }
+  }
+}
