@@ -7,7 +7,7 @@ package dev.idtoken.validator;
  * <p>Each code carries a fixed, generic message that is safe to return to a caller: it never quotes
  * the token, a claim value, a key or personal data. Every code except {@link #KEYS_UNAVAILABLE} means
  * "the token is bad" (HTTP 401, RFC 6750 {@code invalid_token}); {@link #KEYS_UNAVAILABLE} means the
- * token could not be checked (HTTP 503).
+ * token could not be checked (HTTP 503). Immutable and thread-safe.
  */
 public enum ErrorCode {
   /** The raw token is longer than the configured maximum; it was not decoded. */

@@ -18,6 +18,8 @@ import java.util.Set;
  */
 public final class Expectations {
   private static final Expectations NONE = new Builder().build();
+  // Bounds date arithmetic: no real max_age comes near it, and Instant.plus cannot overflow below it.
+  static final Duration MAX_DURATION = Duration.ofDays(36_525);
 
   final String nonce;
   final Duration maxAge;
@@ -79,8 +81,8 @@ public final class Expectations {
      */
     public Builder maxAge(Duration maxAge) {
       Objects.requireNonNull(maxAge, "maxAge");
-      if (maxAge.isNegative()) {
-        throw new IllegalArgumentException("maxAge must not be negative");
+      if (maxAge.isNegative() || maxAge.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("maxAge must be between 0 and " + MAX_DURATION);
       }
       this.maxAge = maxAge;
       return this;
@@ -97,7 +99,7 @@ public final class Expectations {
         throw new IllegalArgumentException("acceptedAcrValues needs at least one value");
       }
       Arrays.stream(values).forEach(v -> nonEmpty(v, "acceptedAcrValues"));
-      this.acceptedAcrValues = Set.of(values);
+      this.acceptedAcrValues = Set.copyOf(Arrays.asList(values));
       return this;
     }
 

@@ -341,8 +341,8 @@ public final class IdTokenValidator {
      */
     public Builder maxTokenAge(Duration age) {
       Objects.requireNonNull(age, "maxTokenAge");
-      if (age.isNegative() || age.isZero()) {
-        throw new IllegalArgumentException("maxTokenAge must be positive");
+      if (age.isNegative() || age.isZero() || age.compareTo(Expectations.MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("maxTokenAge must be positive and at most " + Expectations.MAX_DURATION);
       }
       this.maxTokenAge = age;
       return this;

@@ -51,6 +51,9 @@ final class Json {
 
   /** Parses a JSON object, or returns null when the bytes are not exactly one JSON object. */
   static ObjectNode parseObject(byte[] utf8) {
+    if (!looksLikeUtf8(utf8)) {
+      return null;
+    }
     try (JsonParser p = TOKEN_FACTORY.createParser(utf8)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
@@ -80,6 +83,9 @@ final class Json {
    * exactly one JSON object, or a member name repeats at any depth.
    */
   static Header parseHeader(byte[] utf8) {
+    if (!looksLikeUtf8(utf8)) {
+      return null;
+    }
     try (JsonParser p = TOKEN_FACTORY.createParser(utf8)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
@@ -134,6 +140,22 @@ final class Json {
   }
 
   /** Parses a JSON object, or returns null when the text is not exactly one JSON object. */
+  // JOSE headers and JWT claims are UTF-8 (RFC 7515 §5.1, RFC 7519 §7.1), but Jackson would also
+  // detect UTF-16 or UTF-32 from a byte order mark or zero bytes, and then read the same claims from
+  // other bytes. JSON text starts with an ASCII character, so a BOM or a zero among the first four
+  // bytes means another encoding, which is refused.
+  private static boolean looksLikeUtf8(byte[] bytes) {
+    if (bytes.length == 0 || bytes[0] < 0) {
+      return false;
+    }
+    for (int i = 0; i < Math.min(4, bytes.length); i++) {
+      if (bytes[i] == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static ObjectNode parseObject(String text) {
     try {
       JsonNode node = MAPPER.readTree(text);

@@ -77,19 +77,20 @@ final class Jwks {
     return false;
   }
 
-  // Two usable keys under one kid make the kid ambiguous: which one a token meant cannot be known, so
-  // neither is used (Wycheproof "DuplicateKid"). The rest of the set stays usable.
+  // Two usable keys of one type under one kid make the kid ambiguous: which one a token meant cannot
+  // be known, so neither is used (Wycheproof "DuplicateKid"); the rest of the set stays usable. Keys
+  // of different types may share a kid (RFC 7517 §4.5): the token's alg picks the one that fits.
   private static List<VerificationKey> dropAmbiguousKids(List<VerificationKey> keys, List<SkippedKey> skipped) {
     Map<String, Integer> counts = new HashMap<>();
     for (VerificationKey key : keys) {
       if (key.kidOrNull() != null) {
-        counts.merge(key.kidOrNull(), 1, Integer::sum);
+        counts.merge(key.kidOrNull() + '\u0000' + key.keyType(), 1, Integer::sum);
       }
     }
     List<VerificationKey> kept = new ArrayList<>();
     for (VerificationKey key : keys) {
       String kid = key.kidOrNull();
-      if (kid != null && counts.get(kid) > 1) {
+      if (kid != null && counts.get(kid + '\u0000' + key.keyType()) > 1) {
         skipped.add(new SkippedKey(kid, SkipReason.DUPLICATE_KID));
       } else {
         kept.add(key);

@@ -14,6 +14,11 @@ import java.util.Set;
 final class JwsVerifier {
   /** With no {@code kid}, at most this many fitting keys are tried, so no token costs more. */
   static final int MAX_KEYS_TRIED = 3;
+  /**
+   * Longest {@code kid} accepted. Real ones are thumbprints or short names; a longer one is an
+   * attack on whatever remembers key ids (a negative cache), so it is refused before any lookup.
+   */
+  static final int MAX_KID_LENGTH = 256;
 
   private final Set<JwsAlgorithm> allowed;
   private final KeySource keySource;
@@ -97,16 +102,20 @@ final class JwsVerifier {
       return false;
     }
     int tried = 0;
-    for (VerificationKey key : candidates) {
-      if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
-        continue;
+    try {
+      for (VerificationKey key : candidates) {
+        if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
+          continue;
+        }
+        if (key == verifiedWith || key.equals(verifiedWith)) {
+          return true;
+        }
+        if (++tried == MAX_KEYS_TRIED) {
+          break;
+        }
       }
-      if (key == verifiedWith || key.equals(verifiedWith)) {
-        return true;
-      }
-      if (++tried == MAX_KEYS_TRIED) {
-        break;
-      }
+    } catch (RuntimeException e) {
+      return false; // a broken key source: the cold path reports the outage
     }
     return false;
   }
@@ -122,7 +131,7 @@ final class JwsVerifier {
       throw Rejection.invalid(ErrorCode.UNSUPPORTED_CRITICAL_HEADER, "crit");
     }
     JsonNode kid = header.kid;
-    if (kid != null && !kid.isTextual()) {
+    if (kid != null && (!kid.isTextual() || kid.textValue().length() > MAX_KID_LENGTH)) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "kid");
     }
     if (checkType && header.typ != null && !isJwtType(header.typ)) {
@@ -162,18 +171,23 @@ final class JwsVerifier {
       throw Rejection.unavailable();
     }
     int tried = 0;
-    if (candidates != null) {
-      for (VerificationKey key : candidates) {
-        if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
-          continue;
-        }
-        if (Signatures.verify(alg, key.publicKey(), token, inputEnd, signature)) {
-          return key;
-        }
-        if (++tried == MAX_KEYS_TRIED) {
-          break;
+    try {
+      if (candidates != null) {
+        for (VerificationKey key : candidates) {
+          if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
+            continue;
+          }
+          if (Signatures.verify(alg, key.publicKey(), token, inputEnd, signature)) {
+            return key;
+          }
+          if (++tried == MAX_KEYS_TRIED) {
+            break;
+          }
         }
       }
+    } catch (RuntimeException e) {
+      // A null element or a list changing under us: the key source is broken, not the token.
+      throw Rejection.unavailable();
     }
     throw Rejection.invalid(tried == 0 ? ErrorCode.KEY_NOT_FOUND : ErrorCode.SIGNATURE_INVALID);
   }

@@ -21,7 +21,7 @@ import java.util.Optional;
  * JSON, has no {@code keys} array, holds more than {@link #MAX_KEYS} keys or contains any private or
  * symmetric key material is refused with a {@link KeySetException}; a key that cannot be used for
  * signatures ({@code use: enc}, an unknown {@code kty} or {@code alg}, bad or weak parameters, a
- * {@code kid} shared with another key) is left out and listed in {@link #skippedKeys()}, so one odd
+ * {@code kid} shared with another key of the same type) is left out and listed in {@link #skippedKeys()}, so one odd
  * key does not take the others down.
  */
 public final class KeySet implements KeySource {
@@ -42,7 +42,7 @@ public final class KeySet implements KeySource {
     INVALID_PARAMETERS,
     /** An RSA key under 2048 bits, with a bad public exponent, or with the ROCA fingerprint. */
     WEAK_KEY,
-    /** Another usable key has the same {@code kid}, so the {@code kid} is ambiguous. */
+    /** Another usable key of the same type has the same {@code kid}, so the {@code kid} is ambiguous. */
     DUPLICATE_KID
   }
 
@@ -69,9 +69,10 @@ public final class KeySet implements KeySource {
     Map<String, List<VerificationKey>> index = new HashMap<>();
     for (VerificationKey key : this.keys) {
       if (key.kidOrNull() != null) {
-        index.put(key.kidOrNull(), List.of(key));
+        index.computeIfAbsent(key.kidOrNull(), k -> new ArrayList<>(1)).add(key);
       }
     }
+    index.replaceAll((kid, list) -> List.copyOf(list));
     this.byKid = Map.copyOf(index);
   }
 
@@ -104,14 +105,14 @@ public final class KeySet implements KeySource {
   /**
    * A set of the given keys.
    *
-   * @throws IllegalArgumentException if two keys share a {@code kid}
+   * @throws IllegalArgumentException if two keys of the same type share a {@code kid}
    */
   public static KeySet of(VerificationKey... keys) {
     List<VerificationKey> list = new ArrayList<>(Arrays.asList(keys));
     Map<String, VerificationKey> seen = new HashMap<>();
     for (VerificationKey key : list) {
       Objects.requireNonNull(key, "key");
-      if (key.kidOrNull() != null && seen.put(key.kidOrNull(), key) != null) {
+      if (key.kidOrNull() != null && seen.put(key.kidOrNull() + '\u0000' + key.keyType(), key) != null) {
         throw new IllegalArgumentException("duplicate kid: " + key.kidOrNull());
       }
     }
@@ -133,10 +134,10 @@ public final class KeySet implements KeySource {
     return skipped;
   }
 
-  /** The key with this {@code kid}, if there is exactly one. */
+  /** The key with this {@code kid}, if there is exactly one (keys of different types may share one). */
   public Optional<VerificationKey> key(String kid) {
     List<VerificationKey> found = byKid.get(kid);
-    return found == null ? Optional.empty() : Optional.of(found.get(0));
+    return found == null || found.size() != 1 ? Optional.empty() : Optional.of(found.get(0));
   }
 
   /** Every key when {@code kid} is null, else the key with that {@code kid} (or none). */

@@ -30,6 +30,19 @@ public final class MultiIssuerValidator {
         IdTokenValidator.DEFAULT_MAX_TOKEN_SIZE);
   }
 
+  /**
+   * A validator for the given issuers that refuses tokens over {@code maxTokenSize} characters
+   * unread; set it to the largest {@code maxTokenSize} of the issuers' validators.
+   *
+   * @throws IllegalArgumentException if outside [1 KiB, 1 MiB]
+   */
+  public static MultiIssuerValidator of(TrustedIssuers issuers, int maxTokenSize) {
+    if (maxTokenSize < 1024 || maxTokenSize > 1024 * 1024) {
+      throw new IllegalArgumentException("maxTokenSize must be between 1024 and 1048576");
+    }
+    return new MultiIssuerValidator(Objects.requireNonNull(issuers, "issuers"), maxTokenSize);
+  }
+
   /** Validates with no per-request expectations. */
   public ValidationResult validate(String token) {
     return validate(token, Expectations.none());

@@ -21,6 +21,10 @@ import java.util.TreeSet;
  * claims, not the header or key internals. Map the user with {@link #issuer()} and
  * {@link #subject()} together: {@code sub} is unique only within its issuer (OpenID Connect Core 1.0
  * §2). {@link #toString()} shows no personal data.
+ *
+ * <p>The protocol claims were type-checked during validation. Profile claims (OpenID Connect Core
+ * §5.1, such as {@code email} or {@code updated_at}) and custom claims are checked when read: an
+ * accessor throws {@link ClaimTypeException} when the JSON type is not the one asked for.
  */
 public final class VerifiedIdToken {
   private final ObjectNode claims;
@@ -105,7 +109,7 @@ public final class VerifiedIdToken {
     return stringClaim("email");
   }
 
-  /** {@code email_verified}; false when absent. */
+  /** {@code email_verified}; false when absent or not a JSON boolean (a string {@code "true"} is not true). */
   public boolean emailVerified() {
     JsonNode node = claims.get("email_verified");
     return node != null && node.isBoolean() && node.booleanValue();

@@ -85,8 +85,9 @@ class BuilderTest {
   }
 
   @Test
-  void maxTokenAge_notPositive_throwsIllegalArgument() {
+  void maxTokenAge_notPositiveOrAbsurd_throwsIllegalArgument() {
     assertThrows(IllegalArgumentException.class, () -> complete().maxTokenAge(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> complete().maxTokenAge(Duration.ofSeconds(Long.MAX_VALUE)));
   }
 
   @Test
@@ -105,6 +106,9 @@ class BuilderTest {
   void expectations_badValues_throw() {
     assertThrows(IllegalArgumentException.class, () -> Expectations.builder().nonce(""));
     assertThrows(IllegalArgumentException.class, () -> Expectations.builder().maxAge(Duration.ofSeconds(-1)));
+    assertThrows(IllegalArgumentException.class,
+        () -> Expectations.builder().maxAge(Duration.ofSeconds(Long.MAX_VALUE / 2)));
+    Expectations.builder().acceptedAcrValues("gold", "gold"); // duplicates are harmless
     assertThrows(IllegalArgumentException.class, () -> Expectations.builder().acceptedAcrValues());
     assertThrows(NullPointerException.class, () -> Expectations.builder().accessToken(null));
   }

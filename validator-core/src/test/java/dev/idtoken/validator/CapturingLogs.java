@@ -15,7 +15,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * A test-only SLF4J backend (registered through {@code META-INF/services}) that keeps every log line
- * at every level, so tests can assert what the library logs, and that it logs no secrets.
+ * at every level, so tests can assert what the library logs, and that it logs no secrets. Shared with
+ * the other modules' tests through this module's test jar.
  */
 public final class CapturingLogs implements SLF4JServiceProvider {
   private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
@@ -25,11 +26,12 @@ public final class CapturingLogs implements SLF4JServiceProvider {
   private final MDCAdapter mdc = new NOPMDCAdapter();
 
   /** Every line logged so far: level, logger, formatted message and any throwable's messages. */
-  static List<String> lines() {
+  public static List<String> lines() {
     return List.copyOf(LINES);
   }
 
-  static void clear() {
+  /** Forgets every line captured so far. */
+  public static void clear() {
     LINES.clear();
   }
 

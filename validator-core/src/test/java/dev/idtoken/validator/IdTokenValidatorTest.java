@@ -377,13 +377,48 @@ class IdTokenValidatorTest {
   @Test
   void validate_registeredClaimsOfWrongType_eachReported() {
     Map<String, Object> wrong = Map.of("iss", 42, "sub", List.of("a"), "aud", 7, "iat", "now",
-        "nbf", true, "azp", 1, "nonce", 1, "email_verified", "true", "amr", "pwd", "auth_time", -5);
+        "nbf", true, "azp", 1, "nonce", 1, "jti", 5, "amr", "pwd", "auth_time", -5);
     for (Map.Entry<String, Object> claim : wrong.entrySet()) {
       ValidationResult result = validator.validate(issuer.token().claim(claim.getKey(), claim.getValue()).sign());
       ValidationResult.Invalid invalid = assertInstanceOf(ValidationResult.Invalid.class, result, claim.getKey());
       assertEquals(List.of(new ValidationError(ErrorCode.MALFORMED_CLAIM, claim.getKey())), invalid.errors(),
           claim.getKey());
     }
+  }
+
+  @Test
+  void validate_profileClaimsOfWrongType_acceptedAndCheckedOnRead() {
+    // Auth0 sends updated_at as an ISO string; some providers send email_verified as "true".
+    String token = issuer.token().claim("updated_at", "2017-08-28T16:10:58.969Z")
+        .claim("email_verified", "true").claim("email", 42).sign();
+    VerifiedIdToken id = assertValid(validator.validate(token));
+    assertFalse(id.emailVerified(), "a string is not a verified email");
+    assertThrows(ClaimTypeException.class, () -> id.claim("updated_at", java.time.Instant.class));
+    assertThrows(ClaimTypeException.class, id::email);
+  }
+
+  @Test
+  void validate_overlongKid_returnsMalformedBeforeKeyLookup() {
+    IdTokenValidator counting = validatorFor(issuer).keySource((kid, alg) -> {
+      throw new AssertionError("the key source must not see an overlong kid");
+    }).build();
+    assertInvalid(counting.validate(issuer.token().kid("k".repeat(JwsVerifier.MAX_KID_LENGTH + 1)).sign()),
+        ErrorCode.MALFORMED_TOKEN);
+  }
+
+  @Test
+  void validate_keySourceReturningNullElement_returnsUnavailable() {
+    IdTokenValidator broken = validatorFor(issuer)
+        .keySource((kid, alg) -> java.util.Arrays.asList((VerificationKey) null)).build();
+    assertInstanceOf(ValidationResult.Unavailable.class, broken.validate(issuer.token().sign()));
+  }
+
+  @Test
+  void validate_utf16Json_returnsMalformed() {
+    IdTokenValidator hmac = validatorFor(issuer).allowedAlgorithms(JwsAlgorithm.HS256).clientSecret(SECRET).build();
+    String header = Base64Url.encode("{\"alg\":\"HS256\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16BE));
+    String payload = Base64Url.encode("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertInvalid(hmac.validate(TestHmac.sign(header + "." + payload, SECRET)), ErrorCode.MALFORMED_TOKEN);
   }
 
   @Test

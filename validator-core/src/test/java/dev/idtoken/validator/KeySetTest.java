@@ -122,13 +122,26 @@ class KeySetTest {
   }
 
   @Test
-  void parse_duplicateKid_dropsBothKeepsOthers() throws Exception {
-    KeySet keys = KeySet.parse(set(RSA.withKid("dup").publicJwkJson(), EC.withKid("dup").publicJwkJson(),
+  void parse_duplicateKidSameType_dropsBothKeepsOthers() throws Exception {
+    KeySet keys = KeySet.parse(set(RSA.withKid("dup").publicJwkJson(), TestKey.rsa(3072).withKid("dup").publicJwkJson(),
         ED.publicJwkJson()));
     assertEquals(1, keys.keys().size());
     assertEquals(Optional.empty(), keys.key("dup"));
     assertEquals(List.of(KeySet.SkipReason.DUPLICATE_KID, KeySet.SkipReason.DUPLICATE_KID),
         keys.skippedKeys().stream().map(KeySet.SkippedKey::reason).toList());
+  }
+
+  @Test
+  void parse_duplicateKidDifferentTypes_bothKeptAlgorithmPicks() throws Exception {
+    // RFC 7517 §4.5: keys of different kty may share a kid.
+    KeySet keys = KeySet.parse(set(RSA.withKid("shared").publicJwkJson(), EC.withKid("shared").publicJwkJson()));
+    assertEquals(2, keys.keys().size());
+    assertEquals(2, keys.keys("shared", JwsAlgorithm.RS256).size());
+    assertEquals(Optional.empty(), keys.key("shared"));
+    dev.idtoken.testkit.TestIssuer issuer = Fixtures.issuer().useSigningKey(EC.withKid("shared"));
+    IdTokenValidator validator = Fixtures.validatorFor(issuer).keySource(keys)
+        .allowedAlgorithms(JwsAlgorithm.RS256, JwsAlgorithm.ES256).build();
+    Fixtures.assertValid(validator.validate(issuer.token().sign()));
   }
 
   @Test
@@ -149,8 +162,9 @@ class KeySetTest {
   @Test
   void of_duplicateKid_isRefused() {
     VerificationKey a = VerificationKey.of("k", RSA.publicKey());
-    VerificationKey b = VerificationKey.of("k", EC.publicKey());
+    VerificationKey b = VerificationKey.of("k", TestKey.rsa(3072).publicKey());
     assertThrows(IllegalArgumentException.class, () -> KeySet.of(a, b));
+    assertEquals(2, KeySet.of(a, VerificationKey.of("k", EC.publicKey())).keys().size());
   }
 
   @Test

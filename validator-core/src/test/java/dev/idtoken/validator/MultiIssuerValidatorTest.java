@@ -72,6 +72,15 @@ class MultiIssuerValidatorTest {
   }
 
   @Test
+  void validate_largerSizeCap_letsLargerTokensThrough() {
+    IdTokenValidator large = validatorFor(hospitalA).maxTokenSize(64 * 1024).build();
+    String token = hospitalA.token().claim("pad", "x".repeat(20_000)).sign();
+    assertInvalid(MultiIssuerValidator.of(TrustedIssuers.of(large)).validate(token), ErrorCode.TOKEN_TOO_LARGE);
+    assertValid(MultiIssuerValidator.of(TrustedIssuers.of(large), 64 * 1024).validate(token));
+    assertThrows(IllegalArgumentException.class, () -> MultiIssuerValidator.of(TrustedIssuers.of(large), 10));
+  }
+
+  @Test
   void trustedIssuers_duplicateIssuer_isRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> TrustedIssuers.of(counted(hospitalA), counted(hospitalA)));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idtoken.testkit.TokenBuilder;
+import dev.idtoken.validator.CapturingLogs;
 import dev.idtoken.validator.ErrorCode;
 import dev.idtoken.validator.IdTokenValidator;
 import java.time.Duration;
