@@ -84,7 +84,9 @@ import org.slf4j.LoggerFactory;
  *       {@code idtoken-validator/<version>}.
  *   <li><b>Logging.</b> Through SLF4J: one warning when an outage starts (and one when the stale
  *       bound is passed), an info line when it ends or when keys change, debug otherwise. Kids and
- *       URLs are logged; tokens, keys and claims never are.
+ *       URLs are logged; tokens, keys and claims never are. Every string taken from a token or from
+ *       the provider's documents ({@code kid}s, algorithm names) is logged sanitised (printable ASCII,
+ *       truncated), as a provider registered by a customer is untrusted.
  * </ul>
  *
  * <pre>{@code
@@ -591,6 +593,8 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     if (previous != null && previous.jwksUri().equals(metadata.jwksUri())) {
       return;
     }
+    // The jwks_uri is the provider's too, but java.net.URI refuses control and space characters, so
+    // it cannot break a log line; the algorithm names below are free text and are sanitised.
     log.info("Issuer {} publishes its keys at {}", issuer, metadata.jwksUri());
     events.discovered(issuer, metadata.jwksUri());
     if (expectedAlgorithms.isEmpty()) {
@@ -602,9 +606,10 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       log.debug("Issuer {} lists no id_token_signing_alg_values_supported", issuer);
     } else if (metadata.signingAlgorithms().stream().noneMatch(allowed::contains)) {
       log.warn("Issuer {} signs ID tokens with {} but the validator allows only {}: no token from it "
-          + "will validate", issuer, new TreeSet<>(metadata.signingAlgorithms()), allowed);
+          + "will validate", issuer, Logs.safe(new TreeSet<>(metadata.signingAlgorithms())), allowed);
     } else if (!metadata.signingAlgorithms().containsAll(allowed)) {
-      log.debug("Issuer {} supports {}; allowed {}", issuer, new TreeSet<>(metadata.signingAlgorithms()), allowed);
+      log.debug("Issuer {} supports {}; allowed {}", issuer, Logs.safe(new TreeSet<>(metadata.signingAlgorithms())),
+          allowed);
     }
   }
 
@@ -725,7 +730,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     List<String> added = names(minus(after, before));
     List<String> removed = names(minus(before, after));
     if (!added.isEmpty() || !removed.isEmpty()) {
-      log.info("Keys from {} changed: added {}, removed {}", uri, added, removed);
+      log.info("Keys from {} changed: added {}, removed {}", uri, Logs.safe(added), Logs.safe(removed));
       events.keysChanged(uri, added, removed);
     }
     // One line per skipped key when the set of skipped keys changes, not on every fetch.
