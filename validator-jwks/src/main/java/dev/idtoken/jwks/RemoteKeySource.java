@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  *       {@link #DEFAULT_UNKNOWN_KID_COOLDOWN}; every caller arriving meanwhile shares the one fetch in
  *       flight. A {@code kid} still absent afterwards is remembered for
  *       {@link #DEFAULT_UNKNOWN_KID_TTL} (at most {@link #DEFAULT_MAX_UNKNOWN_KIDS} of them) and
- *       rejected from memory. A flood of random {@code kid}s thus costs at most one fetch per
+ *       rejected from memory. While the last fetch failed, an unknown {@code kid} that cannot be
+ *       fetched now, remembered or not, is {@code Unavailable} (503) rather than rejected. A flood of random {@code kid}s thus costs at most one fetch per
  *       cooldown, never slows a known {@code kid}, and delays a genuine rotation by at most one
  *       cooldown.
  *   <li><b>Bounded waiting.</b> A caller that has to wait for a fetch waits at most
@@ -354,6 +355,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       throws KeySourceException {
     Snapshot snap = seen;
     if (unknownKids.getIfPresent(kid) != null) {
+      if (failures > 0) {
+        // As on the rate-limited path below: while the last fetch failed, a kid that was absent
+        // before may have been published since, and cannot be checked.
+        throw failingProvider(snap);
+      }
       events.unknownKidRejected(snap.jwksUri(), kid);
       return List.of();
     }
@@ -390,8 +396,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       }
       if (failing) {
         // We cannot tell a rotation from a forgery while the provider fails: "could not check".
-        throw new KeySourceException("unknown kid and the key provider " + snap.jwksUri()
-            + " is failing: " + lastErrorOrUnknown());
+        throw failingProvider(snap);
       }
       events.unknownKidRejected(snap.jwksUri(), kid);
       return List.of();
@@ -408,6 +413,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       rememberUnknown(fresh, kid);
     }
     return found;
+  }
+
+  private KeySourceException failingProvider(Snapshot snap) {
+    return new KeySourceException("unknown kid and the key provider " + snap.jwksUri()
+        + " is failing: " + lastErrorOrUnknown());
   }
 
   private List<VerificationKey> awaitUsable(String kid, JwsAlgorithm algorithm, long now, Snapshot seen)
