@@ -178,7 +178,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   private boolean pastStaleWarned;
   private long wakeGeneration;
 
-  private record Discovered(URI jwksUri, long at) {}
+  /**
+   * The last {@code jwks_uri} found, and when (ticker nanoseconds) to look it up again: the maximum
+   * age after a success, the retry backoff after {@code failures} failed lookups since.
+   */
+  private record Discovered(URI jwksUri, long nextLookup, int failures) {}
 
   private RemoteKeySource(Builder b) {
     this.fixedJwksUri = b.jwksUri;
@@ -567,7 +571,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       return CompletableFuture.completedFuture(fixedJwksUri);
     }
     Discovered known = discovered;
-    if (known != null && ticker.read() - known.at() < DISCOVERY_MAX_AGE.toNanos()) {
+    if (known != null && ticker.read() - known.nextLookup() < 0) {
       return CompletableFuture.completedFuture(known.jwksUri());
     }
     CompletableFuture<URI> found = http.get(discoveryUri, DISCOVERY_ACCEPT, null)
@@ -592,14 +596,18 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       return found;
     }
     return found.exceptionally(error -> {
-      log.debug("Discovery for {} failed again ({}); keeping jwks_uri {}", issuer,
-          HttpFetcher.failure(error).getMessage(), known.jwksUri());
+      // Keep the known jwks_uri, and look it up again after a backoff rather than on every fetch:
+      // otherwise each fetch would first wait on the failing discovery host.
+      int failed = known.failures() + 1;
+      discovered = new Discovered(known.jwksUri(), ticker.read() + backoff(failed), failed);
+      log.debug("Discovery for {} failed again ({}, {} in a row); keeping jwks_uri {}", issuer,
+          HttpFetcher.failure(error).getMessage(), failed, known.jwksUri());
       return known.jwksUri();
     });
   }
 
   private void onDiscovered(Discovery.Metadata metadata, Discovered previous) {
-    discovered = new Discovered(metadata.jwksUri(), ticker.read());
+    discovered = new Discovered(metadata.jwksUri(), ticker.read() + DISCOVERY_MAX_AGE.toNanos(), 0);
     if (previous != null && previous.jwksUri().equals(metadata.jwksUri())) {
       return;
     }
@@ -945,8 +953,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
      * Find the JWKS through OpenID Connect Discovery 1.0 §4: fetch the issuer (without a trailing
      * slash) plus {@code /.well-known/openid-configuration}, require its {@code issuer} to equal this
      * one exactly, and use its {@code jwks_uri}. A failed discovery is retried with backoff, never
-     * cached. The {@code jwks_uri} is looked up again every 24 hours. Replaces an earlier
-     * {@link #jwksUri(URI)}.
+     * cached. The {@code jwks_uri} is looked up again every 24 hours; if that lookup fails, the
+     * known {@code jwks_uri} stays in use and the lookup is retried with backoff, not before every
+     * fetch. Replaces an earlier {@link #jwksUri(URI)}.
      */
     public Builder discovery(String issuer) {
       this.issuer = Objects.requireNonNull(issuer, "issuer");
