@@ -134,6 +134,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
 
   /** A discovered {@code jwks_uri} is looked up again after this long. */
   static final Duration DISCOVERY_MAX_AGE = Duration.ofHours(24);
+  /**
+   * Slack on top of the longest a fetch can take (connect timeout plus two responses, discovery and
+   * JWKS) before the fetch in flight is given up as lost, such as a task its executor dropped.
+   */
+  static final Duration FETCH_WATCHDOG_MARGIN = Duration.ofSeconds(1);
 
   private static final Logger log = LoggerFactory.getLogger(RemoteKeySource.class);
   private static final String JWKS_ACCEPT = "application/jwk-set+json, application/json;q=0.9";
@@ -152,6 +157,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   private final long maxStaleNanos;
   private final long backoffNanos;
   private final long maxBackoffNanos;
+  private final long fetchDeadlineNanos;
   private final Duration maxWait;
   private final Ticker ticker;
   private final Clock clock;
@@ -166,6 +172,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   private volatile Discovered discovered;
   // Written under lock, read without it on the fast path.
   private volatile CompletableFuture<Snapshot> inFlight;
+  private volatile long inFlightSince;
   private volatile int failures;
   private volatile long retryAt;
   private volatile boolean closed;
@@ -199,6 +206,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     this.maxStaleNanos = b.maxStale.toNanos();
     this.backoffNanos = b.retryBackoff.toNanos();
     this.maxBackoffNanos = b.maxRetryBackoff.toNanos();
+    this.fetchDeadlineNanos = b.connectTimeout.plus(b.readTimeout.multipliedBy(2)).plus(FETCH_WATCHDOG_MARGIN).toNanos();
     this.ticker = b.ticker;
     this.clock = b.clock;
     // A timer needs real time; with an injected ticker, refreshes are driven by calls only.
@@ -262,20 +270,22 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     if (closed) {
       return CompletableFuture.failedFuture(new KeySourceException("key source for " + source() + " is closed"));
     }
+    long now = ticker.read();
+    expireIfLost(now);
     CompletableFuture<Snapshot> fetch;
     boolean start = false;
     lock.lock();
     try {
       fetch = inFlight;
       if (fetch == null) {
-        fetch = new CompletableFuture<>();
-        inFlight = fetch;
+        fetch = newFetchLocked(now);
         start = true;
       }
     } finally {
       lock.unlock();
     }
     if (start) {
+      watch(fetch);
       startFetch(fetch);
     }
     return fetch.handle((snap, error) -> {
@@ -367,6 +377,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       events.unknownKidRejected(snap.jwksUri(), kid);
       return List.of();
     }
+    expireIfLost(now);
     CompletableFuture<Snapshot> fetch;
     boolean start = false;
     boolean failing;
@@ -385,8 +396,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       if (fetch == null && !closed && (!unknownKidFetched || now - lastUnknownKidFetch >= cooldownNanos)) {
         unknownKidFetched = true;
         lastUnknownKidFetch = now;
-        fetch = new CompletableFuture<>();
-        inFlight = fetch;
+        fetch = newFetchLocked(now);
         start = true;
       }
       failing = failures > 0;
@@ -409,6 +419,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       if (log.isDebugEnabled()) {
         log.debug("Unknown kid {} for {}: refreshing", Logs.safe(kid), snap.jwksUri());
       }
+      watch(fetch);
       startFetch(fetch);
     }
     Snapshot fresh = await(fetch);
@@ -429,6 +440,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     if (seen != null) {
       warnPastStaleOnce(seen, now);
     }
+    expireIfLost(now);
     CompletableFuture<Snapshot> fetch = null;
     boolean start = false;
     Snapshot current;
@@ -438,8 +450,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       if (current == seen || current == null || now - current.staleUntil() >= 0) {
         fetch = inFlight;
         if (fetch == null && !closed && (failures == 0 || now - retryAt >= 0)) {
-          fetch = new CompletableFuture<>();
-          inFlight = fetch;
+          fetch = newFetchLocked(now);
           start = true;
         }
       }
@@ -454,6 +465,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
           + lastErrorOrUnknown() + " (retrying with backoff)");
     }
     if (start) {
+      watch(fetch);
       startFetch(fetch);
     }
     Snapshot fresh = await(fetch);
@@ -523,6 +535,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
 
   /** Starts a background refresh unless one is in flight or the retry backoff forbids it. */
   private boolean refreshInBackground(long now) {
+    expireIfLost(now);
     if (inFlight != null) {
       return true;
     }
@@ -538,21 +551,78 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       if (closed || (failures > 0 && now - retryAt < 0)) {
         return false;
       }
-      fetch = new CompletableFuture<>();
-      inFlight = fetch;
+      fetch = newFetchLocked(now);
     } finally {
       lock.unlock();
     }
+    watch(fetch);
     try {
       executor.execute(() -> startFetch(fetch));
-    } catch (RejectedExecutionException e) {
-      finish(fetch, null, new FetchException("refresh rejected by the executor"));
+    } catch (Throwable e) {
+      // Whatever the executor throws, the fetch must end, or no refresh would ever start again.
+      finish(fetch, null, new FetchException(e instanceof RejectedExecutionException
+          ? "refresh rejected by the executor"
+          : "refresh not started: the executor threw " + e.getClass().getSimpleName()));
+      if (e instanceof Error) {
+        throw (Error) e;
+      }
     }
     return true;
   }
 
+  /** Under the lock: a new fetch, now in flight. */
+  private CompletableFuture<Snapshot> newFetchLocked(long now) {
+    CompletableFuture<Snapshot> fetch = new CompletableFuture<>();
+    inFlight = fetch;
+    inFlightSince = now;
+    return fetch;
+  }
+
+  // The watchdog. A fetch ends by itself within its deadline (each exchange has one), unless its task
+  // was lost: an executor that discards tasks, or one shut down with shutdownNow. Then the fetch is
+  // failed, so waiting callers and refresh() are released and a later call can start a new one. Calls
+  // check it against the ticker (so tests can simulate it); with the system ticker a timer does too,
+  // for when no calls come.
+  private void expireIfLost(long now) {
+    CompletableFuture<Snapshot> fetch = inFlight;
+    if (fetch == null || now - inFlightSince < fetchDeadlineNanos) {
+      return;
+    }
+    long since;
+    lock.lock();
+    try {
+      if (inFlight != fetch) {
+        return;
+      }
+      since = inFlightSince;
+    } finally {
+      lock.unlock();
+    }
+    if (now - since >= fetchDeadlineNanos) {
+      finish(fetch, null, new FetchException("fetch did not complete within "
+          + Duration.ofNanos(fetchDeadlineNanos)), since + fetchDeadlineNanos);
+    }
+  }
+
+  private void watch(CompletableFuture<Snapshot> fetch) {
+    if (!timedRefresh) {
+      return;
+    }
+    WeakReference<RemoteKeySource> self = new WeakReference<>(this);
+    // On the JDK's default async pool, not this source's executor: that may be what lost the fetch.
+    CompletableFuture.delayedExecutor(fetchDeadlineNanos, TimeUnit.NANOSECONDS).execute(() -> {
+      RemoteKeySource source = self.get();
+      if (source != null && !fetch.isDone()) {
+        source.expireIfLost(source.ticker.read());
+      }
+    });
+  }
+
   /** Runs the discovery (when due) and JWKS exchange; completes {@code promise}. Never blocks. */
   private void startFetch(CompletableFuture<Snapshot> promise) {
+    if (promise.isDone()) {
+      return; // given up by the watchdog, or the source was closed, before the task ran
+    }
     CompletableFuture<Snapshot> work;
     try {
       work = jwksUri().thenCompose(uri -> {
@@ -668,14 +738,25 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   }
 
   private void finish(CompletableFuture<Snapshot> promise, Snapshot snap, Throwable error) {
-    long now = ticker.read();
+    finish(promise, snap, error, ticker.read());
+  }
+
+  /**
+   * Ends the fetch {@code promise}, which failed at ticker time {@code at} if {@code error} is set.
+   * Does nothing when the fetch has already been ended (the watchdog gave up on it).
+   */
+  private void finish(CompletableFuture<Snapshot> promise, Snapshot snap, Throwable error, long at) {
     if (error == null) {
-      Snapshot old = snapshot;
-      snapshot = snap; // before inFlight is cleared, so no caller can miss both
+      Snapshot old;
       boolean recovered;
       int failed;
       lock.lock();
       try {
+        if (inFlight != promise) {
+          return;
+        }
+        old = snapshot;
+        snapshot = snap; // before inFlight is cleared, so no caller can miss both
         inFlight = null;
         failed = failures;
         failures = 0;
@@ -687,7 +768,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       } finally {
         lock.unlock();
       }
-      scheduleWakeUp(snap.refreshAt() - now);
+      scheduleWakeUp(snap.refreshAt() - ticker.read());
       reportSuccess(old, snap, recovered, failed);
       promise.complete(snap);
       return;
@@ -699,10 +780,13 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     long delay;
     lock.lock();
     try {
+      if (inFlight != promise) {
+        return;
+      }
       inFlight = null;
       failed = ++failures;
       delay = backoff(failed);
-      retryAt = now + delay;
+      retryAt = at + delay;
       lastError = reason;
       lastErrorAt = clock.instant();
       firstOfOutage = !outage;
@@ -710,7 +794,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     } finally {
       lock.unlock();
     }
-    scheduleWakeUp(delay);
+    scheduleWakeUp(at + delay - ticker.read());
     URI source = source();
     if (firstOfOutage) {
       Snapshot current = snapshot;
