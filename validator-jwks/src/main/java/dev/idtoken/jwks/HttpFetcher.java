@@ -17,6 +17,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,17 +28,20 @@ import javax.net.ssl.SSLException;
  * Asynchronous HTTP GET with the hygiene a key fetch needs: no redirects (set on the client), a
  * deadline on the whole exchange (headers and body, so a slow drip cannot hold a fetch open), a cap
  * on the body enforced while it streams in, and a User-Agent naming the library. Never blocks the
- * calling thread.
+ * calling thread. Outcomes are handed to the given executor, so that what the caller chains on them
+ * never runs on the HTTP client's threads or on the JDK's shared timer thread.
  */
 final class HttpFetcher {
   private final HttpClient client;
   private final Duration readTimeout;
   private final int maxBytes;
+  private final Executor executor;
 
-  HttpFetcher(HttpClient client, Duration readTimeout, int maxBytes) {
+  HttpFetcher(HttpClient client, Duration readTimeout, int maxBytes, Executor executor) {
     this.client = client;
     this.readTimeout = readTimeout;
     this.maxBytes = maxBytes;
+    this.executor = executor;
   }
 
   /** A client that never follows redirects, with the given connect timeout. */
@@ -52,7 +56,9 @@ final class HttpFetcher {
   record Response(int status, HttpHeaders headers, byte[] body) {}
 
   /**
-   * Starts a GET. The future fails with a {@link FetchException} carrying a loggable reason.
+   * Starts a GET. The future fails with a {@link FetchException} carrying a loggable reason. It is
+   * completed on the executor (or, if the executor refuses the task, on the thread that has the
+   * outcome).
    *
    * @param ifNoneMatch an entity tag for a conditional request, or null
    */
@@ -95,12 +101,24 @@ final class HttpFetcher {
         exchange.cancel(true);
       }
     });
-    return result.handle((response, error) -> {
-      if (error != null) {
-        throw new CompletionException(failure(error));
+    // The deadline fires on the JDK's shared timer thread and responses arrive on the client's
+    // threads: move to the executor before anything chained on the outcome runs.
+    CompletableFuture<Response> out = new CompletableFuture<>();
+    result.whenComplete((response, error) -> {
+      Runnable complete = () -> {
+        if (error != null) {
+          out.completeExceptionally(failure(error));
+        } else {
+          out.complete(response);
+        }
+      };
+      try {
+        executor.execute(complete);
+      } catch (Throwable e) {
+        complete.run(); // a refusing executor must not leave the outcome undelivered
       }
-      return response;
     });
+    return out;
   }
 
   /** Maps any failure to a {@link FetchException} with a short, safe reason. */

@@ -8,7 +8,7 @@ import java.util.List;
  * Receives events from a {@link RemoteKeySource}: for metrics, alerts and audit trails.
  *
  * <p>Implementations must be thread-safe and fast: they are called on request threads and on the
- * threads that complete HTTP exchanges, and must not block. An exception thrown by a listener is
+ * key source's executor, and must not block. An exception thrown by a listener is
  * logged at debug level and otherwise ignored. Every method has an empty default, so implement only
  * the events you need.
  *

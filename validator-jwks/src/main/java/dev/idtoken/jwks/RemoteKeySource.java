@@ -213,7 +213,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     this.timedRefresh = b.ticker == Ticker.systemTicker();
     this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
     HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout);
-    this.http = new HttpFetcher(client, b.readTimeout, b.maxResponseSize);
+    this.http = new HttpFetcher(client, b.readTimeout, b.maxResponseSize, executor);
     this.events = new SafeListener(b.listener);
     this.unknownKids = Caffeine.newBuilder()
         .maximumSize(b.maxUnknownKids)
@@ -264,7 +264,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    * operator's "reload keys" action. Never blocks.
    *
    * @return completes with the health after the fetch, or exceptionally with a
-   *     {@link KeySourceException} when it failed (the cached keys are kept)
+   *     {@link KeySourceException} when it failed (the cached keys are kept); it completes on the
+   *     executor set with {@link Builder#executor}, where stages chained on it without an executor
+   *     also run
    */
   public CompletableFuture<KeySourceHealth> refresh() {
     if (closed) {
@@ -1243,8 +1245,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     }
 
     /**
-     * Where background refreshes start (default {@link ForkJoinPool#commonPool()}). The tasks only
-     * start asynchronous exchanges and never block, so any executor, virtual threads included, fits.
+     * Where background refreshes start, and where every response is handled: parsed, logged,
+     * reported to the listener, and the futures of {@link RemoteKeySource#refresh()} completed (default
+     * {@link ForkJoinPool#commonPool()}). The tasks never block, so any executor, virtual threads
+     * included, fits. A task the executor refuses is run on the thread that had the response; a fetch
+     * whose task is lost is given up after connect timeout + 2 x read timeout + 1 second.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
