@@ -2,6 +2,7 @@ package dev.idtoken.jwks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,13 +33,22 @@ import javax.net.ssl.SSLException;
  * never runs on the HTTP client's threads or on the JDK's shared timer thread.
  */
 final class HttpFetcher {
-  private final HttpClient client;
+  // HttpClient.shutdownNow() exists from JDK 21; before, a client stops once it is unreachable.
+  private static final Method SHUTDOWN_NOW = shutdownNowMethod();
+
+  private volatile HttpClient client; // null once closed
+  private final boolean ownsClient;
   private final Duration readTimeout;
   private final int maxBytes;
   private final Executor executor;
 
-  HttpFetcher(HttpClient client, Duration readTimeout, int maxBytes, Executor executor) {
+  /**
+   * @param ownsClient whether {@link #close()} may shut the client down (false for a client shared
+   *     with other fetchers)
+   */
+  HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor) {
     this.client = client;
+    this.ownsClient = ownsClient;
     this.readTimeout = readTimeout;
     this.maxBytes = maxBytes;
     this.executor = executor;
@@ -58,7 +68,7 @@ final class HttpFetcher {
   /**
    * Starts a GET. The future fails with a {@link FetchException} carrying a loggable reason. It is
    * completed on the executor (or, if the executor refuses the task, on the thread that has the
-   * outcome).
+   * outcome). Cancelling it aborts the exchange.
    *
    * @param ifNoneMatch an entity tag for a conditional request, or null
    */
@@ -71,10 +81,14 @@ final class HttpFetcher {
     if (ifNoneMatch != null) {
       request.header("If-None-Match", ifNoneMatch);
     }
+    HttpClient c = client;
+    if (c == null) {
+      return CompletableFuture.failedFuture(new FetchException("closed"));
+    }
     AtomicReference<LimitedBody> body = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> exchange;
     try {
-      exchange = client.sendAsync(request.build(), info -> {
+      exchange = c.sendAsync(request.build(), info -> {
         LimitedBody subscriber = new LimitedBody(maxBytes,
             info.headers().firstValueAsLong("content-length").orElse(-1));
         body.set(subscriber);
@@ -91,7 +105,8 @@ final class HttpFetcher {
         result.complete(new Response(response.statusCode(), response.headers(), response.body()));
       }
     });
-    // HttpRequest.timeout covers the headers only; this deadline also covers the body.
+    // HttpRequest.timeout covers the headers only; this deadline also covers the body. Any failure
+    // (the deadline, or a cancel passed on from the caller's future) aborts the exchange.
     result.orTimeout(readTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((response, error) -> {
       if (error != null) {
         LimitedBody subscriber = body.get();
@@ -118,7 +133,44 @@ final class HttpFetcher {
         complete.run(); // a refusing executor must not leave the outcome undelivered
       }
     });
+    out.whenComplete((response, error) -> {
+      if (error instanceof CancellationException) {
+        result.cancel(false);
+      }
+    });
     return out;
+  }
+
+  /**
+   * Refuses further requests and drops the reference to the client; shuts down a client of its own
+   * where the JDK can (21 and later). Requests in flight are cancelled by their callers.
+   */
+  void close() {
+    HttpClient c = client;
+    client = null;
+    if (ownsClient && c != null) {
+      shutdownNow(c);
+    }
+  }
+
+  /** Shuts the client down at once where the JDK can (21 and later); otherwise does nothing. */
+  static void shutdownNow(HttpClient client) {
+    if (SHUTDOWN_NOW == null) {
+      return;
+    }
+    try {
+      SHUTDOWN_NOW.invoke(client);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // Best effort: once unreachable, the client stops anyway.
+    }
+  }
+
+  private static Method shutdownNowMethod() {
+    try {
+      return HttpClient.class.getMethod("shutdownNow");
+    } catch (NoSuchMethodException e) {
+      return null;
+    }
   }
 
   /** Maps any failure to a {@link FetchException} with a short, safe reason. */

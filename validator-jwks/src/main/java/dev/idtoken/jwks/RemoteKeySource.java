@@ -33,6 +33,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; build one per provider at start-up and share it. No call holds a monitor while it
  * waits, and no thread is pinned: fetches are asynchronous ({@link java.net.http.HttpClient}) and
  * waiting callers park on a {@link CompletableFuture} with a deadline. Building starts the first
- * fetch in the background; {@link #close()} stops timed refreshes.
+ * fetch in the background; {@link #close()} stops timed refreshes and the fetch in flight.
  *
  * <p>Behaviour, with every default a public constant of this class:
  *
@@ -173,6 +174,8 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   // Written under lock, read without it on the fast path.
   private volatile CompletableFuture<Snapshot> inFlight;
   private volatile long inFlightSince;
+  // The HTTP exchange in progress, cancelled by close().
+  private final AtomicReference<CompletableFuture<HttpFetcher.Response>> exchange = new AtomicReference<>();
   private volatile int failures;
   private volatile long retryAt;
   private volatile boolean closed;
@@ -213,7 +216,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     this.timedRefresh = b.ticker == Ticker.systemTicker();
     this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
     HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout);
-    this.http = new HttpFetcher(client, b.readTimeout, b.maxResponseSize, executor);
+    this.http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor);
     this.events = new SafeListener(b.listener);
     this.unknownKids = Caffeine.newBuilder()
         .maximumSize(b.maxUnknownKids)
@@ -333,8 +336,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   }
 
   /**
-   * Stops timed refreshes and fails calls from now on with {@link KeySourceException}. Callers
-   * waiting for a fetch are released at once. Idempotent.
+   * Stops timed refreshes, cancels the HTTP exchange in flight, and fails calls from now on with
+   * {@link KeySourceException}. Callers waiting for a fetch are released at once; a fetch that
+   * completes anyway changes nothing and reports nothing. Releases the HTTP client the source
+   * created (shut down on JDK 21 and later; before that, it stops once no longer referenced); a
+   * client shared by an {@link IssuerRegistry} is the registry's to release. Idempotent.
    */
   @Override
   public void close() {
@@ -353,6 +359,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     if (fetch != null) {
       fetch.cancel(false);
     }
+    CompletableFuture<HttpFetcher.Response> running = exchange.getAndSet(null);
+    if (running != null) {
+      running.cancel(false);
+    }
+    http.close();
     unknownKids.invalidateAll();
   }
 
@@ -628,14 +639,27 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     CompletableFuture<Snapshot> work;
     try {
       work = jwksUri().thenCompose(uri -> {
+        if (promise.isDone()) {
+          throw new CancellationException(); // closed, or given up, while discovery ran
+        }
         Snapshot old = snapshot;
         String etag = old != null && uri.equals(old.jwksUri()) ? old.etag() : null;
-        return http.get(uri, JWKS_ACCEPT, etag).thenApply(response -> accept(uri, response, old));
+        return send(http.get(uri, JWKS_ACCEPT, etag)).thenApply(response -> accept(uri, response, old));
       });
     } catch (RuntimeException e) {
       work = CompletableFuture.failedFuture(e);
     }
     work.whenComplete((snap, error) -> finish(promise, snap, error));
+  }
+
+  /** Remembers the exchange so that close() can cancel it, until it completes. */
+  private CompletableFuture<HttpFetcher.Response> send(CompletableFuture<HttpFetcher.Response> started) {
+    exchange.set(started);
+    if (closed) {
+      started.cancel(false); // close() ran before the exchange was remembered
+    }
+    started.whenComplete((response, error) -> exchange.compareAndSet(started, null));
+    return started;
   }
 
   private CompletableFuture<URI> jwksUri() {
@@ -646,8 +670,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     if (known != null && ticker.read() - known.nextLookup() < 0) {
       return CompletableFuture.completedFuture(known.jwksUri());
     }
-    CompletableFuture<URI> found = http.get(discoveryUri, DISCOVERY_ACCEPT, null)
+    CompletableFuture<URI> found = send(http.get(discoveryUri, DISCOVERY_ACCEPT, null))
         .handle((response, error) -> {
+          if (closed) {
+            throw new CancellationException();
+          }
           if (error != null) {
             throw new CompletionException(
                 new FetchException("discovery: " + HttpFetcher.failure(error).getMessage()));
@@ -668,6 +695,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       return found;
     }
     return found.exceptionally(error -> {
+      if (closed) {
+        throw new CancellationException();
+      }
       // Keep the known jwks_uri, and look it up again after a backoff rather than on every fetch:
       // otherwise each fetch would first wait on the failing discovery host.
       int failed = known.failures() + 1;
@@ -745,7 +775,8 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
 
   /**
    * Ends the fetch {@code promise}, which failed at ticker time {@code at} if {@code error} is set.
-   * Does nothing when the fetch has already been ended (the watchdog gave up on it).
+   * Does nothing when the fetch has already been ended (the watchdog gave up on it) or the source is
+   * closed: the snapshot, the health, the logs and the listener are left as they are.
    */
   private void finish(CompletableFuture<Snapshot> promise, Snapshot snap, Throwable error, long at) {
     if (error == null) {
@@ -754,7 +785,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       int failed;
       lock.lock();
       try {
-        if (inFlight != promise) {
+        if (closed || inFlight != promise) {
           return;
         }
         old = snapshot;
@@ -782,7 +813,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     long delay;
     lock.lock();
     try {
-      if (inFlight != promise) {
+      if (closed || inFlight != promise) {
         return;
       }
       inFlight = null;

@@ -259,6 +259,24 @@ class OutageTest extends SourceTestSupport {
     assertEquals(KeySourceHealth.Status.FRESH, source.refresh().get(5, TimeUnit.SECONDS).status());
   }
 
+  @Test
+  void close_fetchCompletesAfterClose_keysHealthAndListenerUnchanged() throws Exception {
+    ManualExecutor background = new ManualExecutor();
+    RemoteKeySource source = source(b -> b.executor(background));
+    assertEquals(1, background.runAll(), "building queued the first fetch");
+    background.awaitPending(1); // the response arrived and was handed back to the executor
+    source.close();
+    background.runAll();
+
+    assertEquals(1, provider.jwksRequests());
+    KeySourceHealth health = source.health();
+    assertEquals(KeySourceHealth.Status.UNAVAILABLE, health.status());
+    assertTrue(health.kids().isEmpty(), health::toString);
+    assertTrue(health.lastSuccessfulFetch().isEmpty(), health::toString);
+    assertEquals(0, health.consecutiveFailures());
+    assertTrue(listener.events.isEmpty(), listener.events::toString);
+  }
+
   private static boolean parkedInAwait(Thread thread) {
     if (thread.getState() != Thread.State.TIMED_WAITING) {
       return false;
