@@ -2,6 +2,7 @@ package dev.idtoken.jwks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,17 +29,29 @@ import javax.net.ssl.SSLException;
  * Asynchronous HTTP GET with the hygiene a key fetch needs: no redirects (set on the client), a
  * deadline on the whole exchange (headers and body, so a slow drip cannot hold a fetch open), a cap
  * on the body enforced while it streams in, and a User-Agent naming the library. Never blocks the
- * calling thread.
+ * calling thread. Outcomes are handed to the given executor, so that what the caller chains on them
+ * never runs on the HTTP client's threads or on the JDK's shared timer thread.
  */
 final class HttpFetcher {
-  private final HttpClient client;
+  // HttpClient.shutdownNow() exists from JDK 21; before, a client stops once it is unreachable.
+  private static final Method SHUTDOWN_NOW = shutdownNowMethod();
+
+  private volatile HttpClient client; // null once closed
+  private final boolean ownsClient;
   private final Duration readTimeout;
   private final int maxBytes;
+  private final Executor executor;
 
-  HttpFetcher(HttpClient client, Duration readTimeout, int maxBytes) {
+  /**
+   * @param ownsClient whether {@link #close()} may shut the client down (false for a client shared
+   *     with other fetchers)
+   */
+  HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor) {
     this.client = client;
+    this.ownsClient = ownsClient;
     this.readTimeout = readTimeout;
     this.maxBytes = maxBytes;
+    this.executor = executor;
   }
 
   /** A client that never follows redirects, with the given connect timeout. */
@@ -52,7 +66,9 @@ final class HttpFetcher {
   record Response(int status, HttpHeaders headers, byte[] body) {}
 
   /**
-   * Starts a GET. The future fails with a {@link FetchException} carrying a loggable reason.
+   * Starts a GET. The future fails with a {@link FetchException} carrying a loggable reason. It is
+   * completed on the executor (or, if the executor refuses the task, on the thread that has the
+   * outcome). Cancelling it aborts the exchange.
    *
    * @param ifNoneMatch an entity tag for a conditional request, or null
    */
@@ -65,10 +81,14 @@ final class HttpFetcher {
     if (ifNoneMatch != null) {
       request.header("If-None-Match", ifNoneMatch);
     }
+    HttpClient c = client;
+    if (c == null) {
+      return CompletableFuture.failedFuture(new FetchException("closed"));
+    }
     AtomicReference<LimitedBody> body = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> exchange;
     try {
-      exchange = client.sendAsync(request.build(), info -> {
+      exchange = c.sendAsync(request.build(), info -> {
         LimitedBody subscriber = new LimitedBody(maxBytes,
             info.headers().firstValueAsLong("content-length").orElse(-1));
         body.set(subscriber);
@@ -85,7 +105,8 @@ final class HttpFetcher {
         result.complete(new Response(response.statusCode(), response.headers(), response.body()));
       }
     });
-    // HttpRequest.timeout covers the headers only; this deadline also covers the body.
+    // HttpRequest.timeout covers the headers only; this deadline also covers the body. Any failure
+    // (the deadline, or a cancel passed on from the caller's future) aborts the exchange.
     result.orTimeout(readTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((response, error) -> {
       if (error != null) {
         LimitedBody subscriber = body.get();
@@ -95,12 +116,61 @@ final class HttpFetcher {
         exchange.cancel(true);
       }
     });
-    return result.handle((response, error) -> {
-      if (error != null) {
-        throw new CompletionException(failure(error));
+    // The deadline fires on the JDK's shared timer thread and responses arrive on the client's
+    // threads: move to the executor before anything chained on the outcome runs.
+    CompletableFuture<Response> out = new CompletableFuture<>();
+    result.whenComplete((response, error) -> {
+      Runnable complete = () -> {
+        if (error != null) {
+          out.completeExceptionally(failure(error));
+        } else {
+          out.complete(response);
+        }
+      };
+      try {
+        executor.execute(complete);
+      } catch (Throwable e) {
+        complete.run(); // a refusing executor must not leave the outcome undelivered
       }
-      return response;
     });
+    out.whenComplete((response, error) -> {
+      if (error instanceof CancellationException) {
+        result.cancel(false);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Refuses further requests and drops the reference to the client; shuts down a client of its own
+   * where the JDK can (21 and later). Requests in flight are cancelled by their callers.
+   */
+  void close() {
+    HttpClient c = client;
+    client = null;
+    if (ownsClient && c != null) {
+      shutdownNow(c);
+    }
+  }
+
+  /** Shuts the client down at once where the JDK can (21 and later); otherwise does nothing. */
+  static void shutdownNow(HttpClient client) {
+    if (SHUTDOWN_NOW == null) {
+      return;
+    }
+    try {
+      SHUTDOWN_NOW.invoke(client);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // Best effort: once unreachable, the client stops anyway.
+    }
+  }
+
+  private static Method shutdownNowMethod() {
+    try {
+      return HttpClient.class.getMethod("shutdownNow");
+    } catch (NoSuchMethodException e) {
+      return null;
+    }
   }
 
   /** Maps any failure to a {@link FetchException} with a short, safe reason. */

@@ -150,12 +150,22 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     return registration == null ? Optional.empty() : Optional.of(registration.keys().health());
   }
 
-  /** Removes every issuer and closes its key source; later registrations are refused. Idempotent. */
+  /**
+   * Removes every issuer and closes its key source, then releases the shared HTTP clients (shut down
+   * on JDK 21 and later; before that, they stop once no longer referenced); later registrations are
+   * refused. Idempotent.
+   */
   @Override
   public void close() {
     closed = true;
     for (String issuer : byIssuer.keySet()) {
       remove(issuer);
+    }
+    for (Duration connectTimeout : clients.keySet()) {
+      HttpClient client = clients.remove(connectTimeout);
+      if (client != null) {
+        HttpFetcher.shutdownNow(client);
+      }
     }
   }
 

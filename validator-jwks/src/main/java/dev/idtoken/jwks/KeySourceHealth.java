@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * @param status whether keys can be served, and how fresh they are
  * @param source the JWKS URI, or the discovery document's URI while the JWKS URI is not yet known
- * @param kids the {@code kid} (or thumbprint) of every cached usable key, in document order
+ * @param kids the {@code kid} (or thumbprint) of every cached usable key, in document order, exactly
+ *     as the provider published them: untrusted strings, to be escaped before they are rendered
  * @param lastSuccessfulFetch when the provider last confirmed the keys (a 200 or a 304)
  * @param keyAge how long ago that was
  * @param lastError the reason of the most recent failure since the last success

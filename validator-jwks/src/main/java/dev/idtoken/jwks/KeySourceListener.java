@@ -8,14 +8,16 @@ import java.util.List;
  * Receives events from a {@link RemoteKeySource}: for metrics, alerts and audit trails.
  *
  * <p>Implementations must be thread-safe and fast: they are called on request threads and on the
- * threads that complete HTTP exchanges, and must not block. An exception thrown by a listener is
+ * key source's executor, and must not block. An exception thrown by a listener is
  * logged at debug level and otherwise ignored. Every method has an empty default, so implement only
  * the events you need.
  *
  * <p>A {@code source} is the JWKS URI once it is known, else the discovery document's URI. A
  * {@code kid} passed to {@link #refreshRateLimited} or {@link #unknownKidRejected} comes from an
- * unverified token header: treat it as untrusted input. No event carries key material or token
- * content.
+ * unverified token header, and the {@code kid}s passed to {@link #keysChanged} are exactly as the
+ * provider published them (which, for a provider a customer registered, means as that customer
+ * chose): treat all of them as untrusted input, and escape them before logging or rendering them.
+ * No event carries key material or token content.
  */
 public interface KeySourceListener {
 
@@ -49,8 +51,8 @@ public interface KeySourceListener {
    * RFC 7638 thumbprint.
    *
    * @param source the JWKS URI
-   * @param added the keys that are now trusted and were not before
-   * @param removed the keys that are no longer trusted
+   * @param added the keys that are now trusted and were not before; untrusted strings, as published
+   * @param removed the keys that are no longer trusted; untrusted strings, as published
    */
   default void keysChanged(URI source, List<String> added, List<String> removed) {}
 

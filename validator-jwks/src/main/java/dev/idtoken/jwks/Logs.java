@@ -1,6 +1,14 @@
 package dev.idtoken.jwks;
 
-/** Helpers for putting untrusted strings (a token's {@code kid}) in log lines. */
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Helpers for putting untrusted strings in log lines: a token's {@code kid}, and whatever a provider
+ * publishes (the {@code kid}s of its JWKS, its algorithm names), since a provider may be registered by
+ * a customer.
+ */
 final class Logs {
   private static final int MAX = 64;
 
@@ -20,5 +28,14 @@ final class Logs {
       out.append("...");
     }
     return out.toString();
+  }
+
+  /** {@link #safe(String)} applied to each element, in iteration order. */
+  static List<String> safe(Collection<String> untrusted) {
+    List<String> out = new ArrayList<>(untrusted.size());
+    for (String value : untrusted) {
+      out.add(safe(value));
+    }
+    return out;
   }
 }

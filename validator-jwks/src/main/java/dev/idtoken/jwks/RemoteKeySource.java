@@ -33,6 +33,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; build one per provider at start-up and share it. No call holds a monitor while it
  * waits, and no thread is pinned: fetches are asynchronous ({@link java.net.http.HttpClient}) and
  * waiting callers park on a {@link CompletableFuture} with a deadline. Building starts the first
- * fetch in the background; {@link #close()} stops timed refreshes.
+ * fetch in the background; {@link #close()} stops timed refreshes and the fetch in flight.
  *
  * <p>Behaviour, with every default a public constant of this class:
  *
@@ -65,7 +66,8 @@ import org.slf4j.LoggerFactory;
  *       {@link #DEFAULT_UNKNOWN_KID_COOLDOWN}; every caller arriving meanwhile shares the one fetch in
  *       flight. A {@code kid} still absent afterwards is remembered for
  *       {@link #DEFAULT_UNKNOWN_KID_TTL} (at most {@link #DEFAULT_MAX_UNKNOWN_KIDS} of them) and
- *       rejected from memory. A flood of random {@code kid}s thus costs at most one fetch per
+ *       rejected from memory. While the last fetch failed, an unknown {@code kid} that cannot be
+ *       fetched now, remembered or not, is {@code Unavailable} (503) rather than rejected. A flood of random {@code kid}s thus costs at most one fetch per
  *       cooldown, never slows a known {@code kid}, and delays a genuine rotation by at most one
  *       cooldown.
  *   <li><b>Bounded waiting.</b> A caller that has to wait for a fetch waits at most
@@ -84,7 +86,9 @@ import org.slf4j.LoggerFactory;
  *       {@code idtoken-validator/<version>}.
  *   <li><b>Logging.</b> Through SLF4J: one warning when an outage starts (and one when the stale
  *       bound is passed), an info line when it ends or when keys change, debug otherwise. Kids and
- *       URLs are logged; tokens, keys and claims never are.
+ *       URLs are logged; tokens, keys and claims never are. Every string taken from a token or from
+ *       the provider's documents ({@code kid}s, algorithm names) is logged sanitised (printable ASCII,
+ *       truncated), as a provider registered by a customer is untrusted.
  * </ul>
  *
  * <pre>{@code
@@ -131,6 +135,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
 
   /** A discovered {@code jwks_uri} is looked up again after this long. */
   static final Duration DISCOVERY_MAX_AGE = Duration.ofHours(24);
+  /**
+   * Slack on top of the longest a fetch can take (connect timeout plus two responses, discovery and
+   * JWKS) before the fetch in flight is given up as lost, such as a task its executor dropped.
+   */
+  static final Duration FETCH_WATCHDOG_MARGIN = Duration.ofSeconds(1);
 
   private static final Logger log = LoggerFactory.getLogger(RemoteKeySource.class);
   private static final String JWKS_ACCEPT = "application/jwk-set+json, application/json;q=0.9";
@@ -149,6 +158,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   private final long maxStaleNanos;
   private final long backoffNanos;
   private final long maxBackoffNanos;
+  private final long fetchDeadlineNanos;
   private final Duration maxWait;
   private final Ticker ticker;
   private final Clock clock;
@@ -163,6 +173,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   private volatile Discovered discovered;
   // Written under lock, read without it on the fast path.
   private volatile CompletableFuture<Snapshot> inFlight;
+  private volatile long inFlightSince;
+  // The HTTP exchange in progress, cancelled by close().
+  private final AtomicReference<CompletableFuture<HttpFetcher.Response>> exchange = new AtomicReference<>();
   private volatile int failures;
   private volatile long retryAt;
   private volatile boolean closed;
@@ -175,7 +188,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   private boolean pastStaleWarned;
   private long wakeGeneration;
 
-  private record Discovered(URI jwksUri, long at) {}
+  /**
+   * The last {@code jwks_uri} found, and when (ticker nanoseconds) to look it up again: the maximum
+   * age after a success, the retry backoff after {@code failures} failed lookups since.
+   */
+  private record Discovered(URI jwksUri, long nextLookup, int failures) {}
 
   private RemoteKeySource(Builder b) {
     this.fixedJwksUri = b.jwksUri;
@@ -192,13 +209,14 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     this.maxStaleNanos = b.maxStale.toNanos();
     this.backoffNanos = b.retryBackoff.toNanos();
     this.maxBackoffNanos = b.maxRetryBackoff.toNanos();
+    this.fetchDeadlineNanos = b.connectTimeout.plus(b.readTimeout.multipliedBy(2)).plus(FETCH_WATCHDOG_MARGIN).toNanos();
     this.ticker = b.ticker;
     this.clock = b.clock;
     // A timer needs real time; with an injected ticker, refreshes are driven by calls only.
     this.timedRefresh = b.ticker == Ticker.systemTicker();
     this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
     HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout);
-    this.http = new HttpFetcher(client, b.readTimeout, b.maxResponseSize);
+    this.http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor);
     this.events = new SafeListener(b.listener);
     this.unknownKids = Caffeine.newBuilder()
         .maximumSize(b.maxUnknownKids)
@@ -249,26 +267,30 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    * operator's "reload keys" action. Never blocks.
    *
    * @return completes with the health after the fetch, or exceptionally with a
-   *     {@link KeySourceException} when it failed (the cached keys are kept)
+   *     {@link KeySourceException} when it failed (the cached keys are kept); it completes on the
+   *     executor set with {@link Builder#executor}, where stages chained on it without an executor
+   *     also run
    */
   public CompletableFuture<KeySourceHealth> refresh() {
     if (closed) {
       return CompletableFuture.failedFuture(new KeySourceException("key source for " + source() + " is closed"));
     }
+    long now = ticker.read();
+    expireIfLost(now);
     CompletableFuture<Snapshot> fetch;
     boolean start = false;
     lock.lock();
     try {
       fetch = inFlight;
       if (fetch == null) {
-        fetch = new CompletableFuture<>();
-        inFlight = fetch;
+        fetch = newFetchLocked(now);
         start = true;
       }
     } finally {
       lock.unlock();
     }
     if (start) {
+      watch(fetch);
       startFetch(fetch);
     }
     return fetch.handle((snap, error) -> {
@@ -314,8 +336,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   }
 
   /**
-   * Stops timed refreshes and fails calls from now on with {@link KeySourceException}. Callers
-   * waiting for a fetch are released at once. Idempotent.
+   * Stops timed refreshes, cancels the HTTP exchange in flight, and fails calls from now on with
+   * {@link KeySourceException}. Callers waiting for a fetch are released at once; a fetch that
+   * completes anyway changes nothing and reports nothing. Releases the HTTP client the source
+   * created (shut down on JDK 21 and later; before that, it stops once no longer referenced); a
+   * client shared by an {@link IssuerRegistry} is the registry's to release. Idempotent.
    */
   @Override
   public void close() {
@@ -334,6 +359,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     if (fetch != null) {
       fetch.cancel(false);
     }
+    CompletableFuture<HttpFetcher.Response> running = exchange.getAndSet(null);
+    if (running != null) {
+      running.cancel(false);
+    }
+    http.close();
     unknownKids.invalidateAll();
   }
 
@@ -352,9 +382,15 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       throws KeySourceException {
     Snapshot snap = seen;
     if (unknownKids.getIfPresent(kid) != null) {
+      if (failures > 0) {
+        // As on the rate-limited path below: while the last fetch failed, a kid that was absent
+        // before may have been published since, and cannot be checked.
+        throw failingProvider(snap);
+      }
       events.unknownKidRejected(snap.jwksUri(), kid);
       return List.of();
     }
+    expireIfLost(now);
     CompletableFuture<Snapshot> fetch;
     boolean start = false;
     boolean failing;
@@ -373,8 +409,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       if (fetch == null && !closed && (!unknownKidFetched || now - lastUnknownKidFetch >= cooldownNanos)) {
         unknownKidFetched = true;
         lastUnknownKidFetch = now;
-        fetch = new CompletableFuture<>();
-        inFlight = fetch;
+        fetch = newFetchLocked(now);
         start = true;
       }
       failing = failures > 0;
@@ -388,8 +423,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       }
       if (failing) {
         // We cannot tell a rotation from a forgery while the provider fails: "could not check".
-        throw new KeySourceException("unknown kid and the key provider " + snap.jwksUri()
-            + " is failing: " + lastErrorOrUnknown());
+        throw failingProvider(snap);
       }
       events.unknownKidRejected(snap.jwksUri(), kid);
       return List.of();
@@ -398,6 +432,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       if (log.isDebugEnabled()) {
         log.debug("Unknown kid {} for {}: refreshing", Logs.safe(kid), snap.jwksUri());
       }
+      watch(fetch);
       startFetch(fetch);
     }
     Snapshot fresh = await(fetch);
@@ -408,11 +443,17 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     return found;
   }
 
+  private KeySourceException failingProvider(Snapshot snap) {
+    return new KeySourceException("unknown kid and the key provider " + snap.jwksUri()
+        + " is failing: " + lastErrorOrUnknown());
+  }
+
   private List<VerificationKey> awaitUsable(String kid, JwsAlgorithm algorithm, long now, Snapshot seen)
       throws KeySourceException {
     if (seen != null) {
       warnPastStaleOnce(seen, now);
     }
+    expireIfLost(now);
     CompletableFuture<Snapshot> fetch = null;
     boolean start = false;
     Snapshot current;
@@ -422,8 +463,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       if (current == seen || current == null || now - current.staleUntil() >= 0) {
         fetch = inFlight;
         if (fetch == null && !closed && (failures == 0 || now - retryAt >= 0)) {
-          fetch = new CompletableFuture<>();
-          inFlight = fetch;
+          fetch = newFetchLocked(now);
           start = true;
         }
       }
@@ -438,6 +478,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
           + lastErrorOrUnknown() + " (retrying with backoff)");
     }
     if (start) {
+      watch(fetch);
       startFetch(fetch);
     }
     Snapshot fresh = await(fetch);
@@ -507,6 +548,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
 
   /** Starts a background refresh unless one is in flight or the retry backoff forbids it. */
   private boolean refreshInBackground(long now) {
+    expireIfLost(now);
     if (inFlight != null) {
       return true;
     }
@@ -522,27 +564,87 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       if (closed || (failures > 0 && now - retryAt < 0)) {
         return false;
       }
-      fetch = new CompletableFuture<>();
-      inFlight = fetch;
+      fetch = newFetchLocked(now);
     } finally {
       lock.unlock();
     }
+    watch(fetch);
     try {
       executor.execute(() -> startFetch(fetch));
-    } catch (RejectedExecutionException e) {
-      finish(fetch, null, new FetchException("refresh rejected by the executor"));
+    } catch (Throwable e) {
+      // Whatever the executor throws, the fetch must end, or no refresh would ever start again.
+      finish(fetch, null, new FetchException(e instanceof RejectedExecutionException
+          ? "refresh rejected by the executor"
+          : "refresh not started: the executor threw " + e.getClass().getSimpleName()));
+      if (e instanceof Error) {
+        throw (Error) e;
+      }
     }
     return true;
   }
 
+  /** Under the lock: a new fetch, now in flight. */
+  private CompletableFuture<Snapshot> newFetchLocked(long now) {
+    CompletableFuture<Snapshot> fetch = new CompletableFuture<>();
+    inFlight = fetch;
+    inFlightSince = now;
+    return fetch;
+  }
+
+  // The watchdog. A fetch ends by itself within its deadline (each exchange has one), unless its task
+  // was lost: an executor that discards tasks, or one shut down with shutdownNow. Then the fetch is
+  // failed, so waiting callers and refresh() are released and a later call can start a new one. Calls
+  // check it against the ticker (so tests can simulate it); with the system ticker a timer does too,
+  // for when no calls come.
+  private void expireIfLost(long now) {
+    CompletableFuture<Snapshot> fetch = inFlight;
+    if (fetch == null || now - inFlightSince < fetchDeadlineNanos) {
+      return;
+    }
+    long since;
+    lock.lock();
+    try {
+      if (inFlight != fetch) {
+        return;
+      }
+      since = inFlightSince;
+    } finally {
+      lock.unlock();
+    }
+    if (now - since >= fetchDeadlineNanos) {
+      finish(fetch, null, new FetchException("fetch did not complete within "
+          + Duration.ofNanos(fetchDeadlineNanos)), since + fetchDeadlineNanos);
+    }
+  }
+
+  private void watch(CompletableFuture<Snapshot> fetch) {
+    if (!timedRefresh) {
+      return;
+    }
+    WeakReference<RemoteKeySource> self = new WeakReference<>(this);
+    // On the JDK's default async pool, not this source's executor: that may be what lost the fetch.
+    CompletableFuture.delayedExecutor(fetchDeadlineNanos, TimeUnit.NANOSECONDS).execute(() -> {
+      RemoteKeySource source = self.get();
+      if (source != null && !fetch.isDone()) {
+        source.expireIfLost(source.ticker.read());
+      }
+    });
+  }
+
   /** Runs the discovery (when due) and JWKS exchange; completes {@code promise}. Never blocks. */
   private void startFetch(CompletableFuture<Snapshot> promise) {
+    if (promise.isDone()) {
+      return; // given up by the watchdog, or the source was closed, before the task ran
+    }
     CompletableFuture<Snapshot> work;
     try {
       work = jwksUri().thenCompose(uri -> {
+        if (promise.isDone()) {
+          throw new CancellationException(); // closed, or given up, while discovery ran
+        }
         Snapshot old = snapshot;
         String etag = old != null && uri.equals(old.jwksUri()) ? old.etag() : null;
-        return http.get(uri, JWKS_ACCEPT, etag).thenApply(response -> accept(uri, response, old));
+        return send(http.get(uri, JWKS_ACCEPT, etag)).thenApply(response -> accept(uri, response, old));
       });
     } catch (RuntimeException e) {
       work = CompletableFuture.failedFuture(e);
@@ -550,16 +652,29 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     work.whenComplete((snap, error) -> finish(promise, snap, error));
   }
 
+  /** Remembers the exchange so that close() can cancel it, until it completes. */
+  private CompletableFuture<HttpFetcher.Response> send(CompletableFuture<HttpFetcher.Response> started) {
+    exchange.set(started);
+    if (closed) {
+      started.cancel(false); // close() ran before the exchange was remembered
+    }
+    started.whenComplete((response, error) -> exchange.compareAndSet(started, null));
+    return started;
+  }
+
   private CompletableFuture<URI> jwksUri() {
     if (fixedJwksUri != null) {
       return CompletableFuture.completedFuture(fixedJwksUri);
     }
     Discovered known = discovered;
-    if (known != null && ticker.read() - known.at() < DISCOVERY_MAX_AGE.toNanos()) {
+    if (known != null && ticker.read() - known.nextLookup() < 0) {
       return CompletableFuture.completedFuture(known.jwksUri());
     }
-    CompletableFuture<URI> found = http.get(discoveryUri, DISCOVERY_ACCEPT, null)
+    CompletableFuture<URI> found = send(http.get(discoveryUri, DISCOVERY_ACCEPT, null))
         .handle((response, error) -> {
+          if (closed) {
+            throw new CancellationException();
+          }
           if (error != null) {
             throw new CompletionException(
                 new FetchException("discovery: " + HttpFetcher.failure(error).getMessage()));
@@ -580,17 +695,26 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       return found;
     }
     return found.exceptionally(error -> {
-      log.debug("Discovery for {} failed again ({}); keeping jwks_uri {}", issuer,
-          HttpFetcher.failure(error).getMessage(), known.jwksUri());
+      if (closed) {
+        throw new CancellationException();
+      }
+      // Keep the known jwks_uri, and look it up again after a backoff rather than on every fetch:
+      // otherwise each fetch would first wait on the failing discovery host.
+      int failed = known.failures() + 1;
+      discovered = new Discovered(known.jwksUri(), ticker.read() + backoff(failed), failed);
+      log.debug("Discovery for {} failed again ({}, {} in a row); keeping jwks_uri {}", issuer,
+          HttpFetcher.failure(error).getMessage(), failed, known.jwksUri());
       return known.jwksUri();
     });
   }
 
   private void onDiscovered(Discovery.Metadata metadata, Discovered previous) {
-    discovered = new Discovered(metadata.jwksUri(), ticker.read());
+    discovered = new Discovered(metadata.jwksUri(), ticker.read() + DISCOVERY_MAX_AGE.toNanos(), 0);
     if (previous != null && previous.jwksUri().equals(metadata.jwksUri())) {
       return;
     }
+    // The jwks_uri is the provider's too, but java.net.URI refuses control and space characters, so
+    // it cannot break a log line; the algorithm names below are free text and are sanitised.
     log.info("Issuer {} publishes its keys at {}", issuer, metadata.jwksUri());
     events.discovered(issuer, metadata.jwksUri());
     if (expectedAlgorithms.isEmpty()) {
@@ -602,9 +726,10 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       log.debug("Issuer {} lists no id_token_signing_alg_values_supported", issuer);
     } else if (metadata.signingAlgorithms().stream().noneMatch(allowed::contains)) {
       log.warn("Issuer {} signs ID tokens with {} but the validator allows only {}: no token from it "
-          + "will validate", issuer, new TreeSet<>(metadata.signingAlgorithms()), allowed);
+          + "will validate", issuer, Logs.safe(new TreeSet<>(metadata.signingAlgorithms())), allowed);
     } else if (!metadata.signingAlgorithms().containsAll(allowed)) {
-      log.debug("Issuer {} supports {}; allowed {}", issuer, new TreeSet<>(metadata.signingAlgorithms()), allowed);
+      log.debug("Issuer {} supports {}; allowed {}", issuer, Logs.safe(new TreeSet<>(metadata.signingAlgorithms())),
+          allowed);
     }
   }
 
@@ -645,14 +770,26 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   }
 
   private void finish(CompletableFuture<Snapshot> promise, Snapshot snap, Throwable error) {
-    long now = ticker.read();
+    finish(promise, snap, error, ticker.read());
+  }
+
+  /**
+   * Ends the fetch {@code promise}, which failed at ticker time {@code at} if {@code error} is set.
+   * Does nothing when the fetch has already been ended (the watchdog gave up on it) or the source is
+   * closed: the snapshot, the health, the logs and the listener are left as they are.
+   */
+  private void finish(CompletableFuture<Snapshot> promise, Snapshot snap, Throwable error, long at) {
     if (error == null) {
-      Snapshot old = snapshot;
-      snapshot = snap; // before inFlight is cleared, so no caller can miss both
+      Snapshot old;
       boolean recovered;
       int failed;
       lock.lock();
       try {
+        if (closed || inFlight != promise) {
+          return;
+        }
+        old = snapshot;
+        snapshot = snap; // before inFlight is cleared, so no caller can miss both
         inFlight = null;
         failed = failures;
         failures = 0;
@@ -664,7 +801,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       } finally {
         lock.unlock();
       }
-      scheduleWakeUp(snap.refreshAt() - now);
+      scheduleWakeUp(snap.refreshAt() - ticker.read());
       reportSuccess(old, snap, recovered, failed);
       promise.complete(snap);
       return;
@@ -676,10 +813,13 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     long delay;
     lock.lock();
     try {
+      if (closed || inFlight != promise) {
+        return;
+      }
       inFlight = null;
       failed = ++failures;
       delay = backoff(failed);
-      retryAt = now + delay;
+      retryAt = at + delay;
       lastError = reason;
       lastErrorAt = clock.instant();
       firstOfOutage = !outage;
@@ -687,7 +827,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     } finally {
       lock.unlock();
     }
-    scheduleWakeUp(delay);
+    scheduleWakeUp(at + delay - ticker.read());
     URI source = source();
     if (firstOfOutage) {
       Snapshot current = snapshot;
@@ -725,7 +865,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     List<String> added = names(minus(after, before));
     List<String> removed = names(minus(before, after));
     if (!added.isEmpty() || !removed.isEmpty()) {
-      log.info("Keys from {} changed: added {}, removed {}", uri, added, removed);
+      log.info("Keys from {} changed: added {}, removed {}", uri, Logs.safe(added), Logs.safe(removed));
       events.keysChanged(uri, added, removed);
     }
     // One line per skipped key when the set of skipped keys changes, not on every fetch.
@@ -930,8 +1070,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
      * Find the JWKS through OpenID Connect Discovery 1.0 §4: fetch the issuer (without a trailing
      * slash) plus {@code /.well-known/openid-configuration}, require its {@code issuer} to equal this
      * one exactly, and use its {@code jwks_uri}. A failed discovery is retried with backoff, never
-     * cached. The {@code jwks_uri} is looked up again every 24 hours. Replaces an earlier
-     * {@link #jwksUri(URI)}.
+     * cached. The {@code jwks_uri} is looked up again every 24 hours; if that lookup fails, the
+     * known {@code jwks_uri} stays in use and the lookup is retried with backoff, not before every
+     * fetch. Replaces an earlier {@link #jwksUri(URI)}.
      */
     public Builder discovery(String issuer) {
       this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -1135,8 +1276,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     }
 
     /**
-     * Where background refreshes start (default {@link ForkJoinPool#commonPool()}). The tasks only
-     * start asynchronous exchanges and never block, so any executor, virtual threads included, fits.
+     * Where background refreshes start, and where every response is handled: parsed, logged,
+     * reported to the listener, and the futures of {@link RemoteKeySource#refresh()} completed (default
+     * {@link ForkJoinPool#commonPool()}). The tasks never block, so any executor, virtual threads
+     * included, fits. A task the executor refuses is run on the thread that had the response; a fetch
+     * whose task is lost is given up after connect timeout + 2 x read timeout + 1 second.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

@@ -99,6 +99,8 @@ class CachingTest extends SourceTestSupport {
     RemoteKeySource source = source(b -> b.executor(background));
     IdTokenValidator validator = validator(source);
     assertEquals(1, background.runAll(), "building queued the first fetch");
+    background.awaitPending(1); // the response, handed back to the executor
+    background.runAll();
     listener.awaitCompletions(1);
 
     ticker.advance(Duration.ofMinutes(12)); // 80% of the default 15-minute TTL
@@ -107,6 +109,8 @@ class CachingTest extends SourceTestSupport {
     assertEquals(1, provider.jwksRequests(), "no caller fetched");
     assertEquals(1, background.pending(), "one refresh queued, however many callers");
 
+    background.runAll();
+    background.awaitPending(1);
     background.runAll();
     listener.awaitCompletions(2);
     assertEquals(2, provider.jwksRequests());

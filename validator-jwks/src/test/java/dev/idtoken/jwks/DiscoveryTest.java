@@ -10,6 +10,7 @@ import dev.idtoken.validator.JwsAlgorithm;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +109,46 @@ class DiscoveryTest extends SourceTestSupport {
       assertUnavailable(validator.validate(token));
       assertEquals(i + 2, provider.discoveryRequests(), "retry " + (i + 1));
     }
+  }
+
+  @Test
+  void fetch_rediscoveryFailsAfter24Hours_knownJwksUriKeptAndDiscoveryRetriedPerBackoffNotPerFetch()
+      throws Exception {
+    RemoteKeySource source = discoverySource(provider.issuerUrl(), b -> {});
+    IdTokenValidator validator = validator(source);
+    listener.awaitCompletions(1);
+    assertEquals(1, provider.discoveryRequests());
+
+    provider.failDiscovery(2, 503);
+    ticker.advance(RemoteKeySource.DISCOVERY_MAX_AGE); // the jwks_uri is due to be looked up again
+    assertEquals(KeySourceHealth.Status.FRESH, refresh(source)); // discovery fails: the known jwks_uri serves
+    assertEquals(2, provider.discoveryRequests());
+    assertEquals(2, provider.jwksRequests());
+
+    // Within the discovery backoff, fetches go straight to the JWKS: a rotated key is picked up.
+    issuer().rotate();
+    assertValid(validator.validate(token()));
+    refresh(source);
+    assertEquals(2, provider.discoveryRequests());
+    assertEquals(4, provider.jwksRequests());
+
+    ticker.advance(RemoteKeySource.DEFAULT_RETRY_BACKOFF); // retry due; it fails: next in 2 s
+    refresh(source);
+    assertEquals(3, provider.discoveryRequests());
+    ticker.advance(RemoteKeySource.DEFAULT_RETRY_BACKOFF);
+    refresh(source);
+    assertEquals(3, provider.discoveryRequests(), "the backoff doubled");
+    ticker.advance(RemoteKeySource.DEFAULT_RETRY_BACKOFF);
+    refresh(source);
+    assertEquals(4, provider.discoveryRequests(), "retried, and it succeeded");
+    ticker.advance(Duration.ofHours(1));
+    refresh(source);
+    assertEquals(4, provider.discoveryRequests(), "looked up again only after another 24 hours");
+    assertEquals(8, provider.jwksRequests());
+  }
+
+  private static KeySourceHealth.Status refresh(RemoteKeySource source) throws Exception {
+    return source.refresh().get(10, TimeUnit.SECONDS).status();
   }
 
   @Test

@@ -8,7 +8,11 @@ import dev.idtoken.validator.JwsAlgorithm;
 import dev.idtoken.validator.KeySourceException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +86,28 @@ class HttpHygieneTest extends SourceTestSupport {
     assertTrue(e.getCause().getMessage().endsWith("JWKS: HTTP 500"), e.getCause().getMessage());
     // Still serving the good keys.
     assertEquals(1, source.keys(issuer().signingKey().kid(), JwsAlgorithm.RS256).size());
+  }
+
+  @Test
+  void fetch_deadlinePassed_completionRunsOnTheConfiguredExecutor() throws Exception {
+    // Not on the JDK's shared timer thread, where the response deadline fires.
+    String name = "jwks-test-executor";
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
+    track(executor::shutdownNow);
+    List<String> failedOn = new CopyOnWriteArrayList<>();
+    KeySourceListener recording = new KeySourceListener() {
+      @Override
+      public void fetchFailed(URI source, String reason, int consecutiveFailures) {
+        failedOn.add(Thread.currentThread().getName());
+      }
+    };
+    provider.delayJwks(1, Duration.ofSeconds(2));
+    RemoteKeySource source = source(b -> b.executor(executor).readTimeout(Duration.ofMillis(200)).listener(recording));
+
+    String stageRanOn = source.refresh().handle((health, error) -> Thread.currentThread().getName())
+        .get(10, TimeUnit.SECONDS);
+    assertEquals(name, stageRanOn);
+    assertEquals(List.of(name), failedOn);
   }
 
   @Test

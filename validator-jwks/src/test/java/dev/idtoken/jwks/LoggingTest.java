@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idtoken.testkit.TestKey;
 import dev.idtoken.testkit.TokenBuilder;
 import dev.idtoken.validator.CapturingLogs;
 import dev.idtoken.validator.ErrorCode;
 import dev.idtoken.validator.IdTokenValidator;
+import dev.idtoken.validator.JwsAlgorithm;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +81,42 @@ class LoggingTest extends SourceTestSupport {
       assertFalse(line.contains(TokenBuilder.DEFAULT_SUBJECT), line);
       assertFalse(line.contains(modulus.substring(0, 24)), line);
     }
+  }
+
+  @Test
+  void logs_kidsAndAlgorithmsPublishedByTheProvider_sanitised() throws Exception {
+    // A customer-registered provider is untrusted: what it publishes must not forge log lines.
+    String hostileKid = "k1\nINFO dev.idtoken.jwks.RemoteKeySource: forged\u001b[31m";
+    TestProvider raw = track(new TestProvider());
+    raw.jwks("{\"keys\":[" + TestKey.rsa(2048).withKid(hostileKid).publicJwkJson() + "]}");
+    String hostileAlg = "\"RS384\\nWARN forged\\r\"";
+    CapturingLogs.clear();
+
+    // The provider lists none of the expected algorithms: a warning that names its list.
+    raw.discovery(r -> TestProvider.json(discoveryDocument(raw, hostileAlg)));
+    track(testDefaults(RemoteKeySource.builder().discovery(raw.issuer()))
+        .expectedAlgorithms(Set.of(JwsAlgorithm.RS256)).build());
+    listener.awaitCompletions(1);
+    // It lists one of the two expected algorithms: a debug line that names its list.
+    raw.discovery(r -> TestProvider.json(discoveryDocument(raw, "\"RS256\"," + hostileAlg)));
+    track(testDefaults(RemoteKeySource.builder().discovery(raw.issuer()))
+        .expectedAlgorithms(Set.of(JwsAlgorithm.RS256, JwsAlgorithm.ES256)).build());
+    listener.awaitCompletions(2);
+
+    List<String> all = CapturingLogs.lines();
+    for (String line : all) {
+      assertTrue(line.chars().noneMatch(c -> c < 0x20 || c == 0x7f), line);
+    }
+    assertTrue(all.stream().anyMatch(l -> l.startsWith("INFO") && l.contains("added [k1?INFO dev.idtoken")),
+        all::toString);
+    assertTrue(all.stream().anyMatch(l -> l.startsWith("WARN") && l.contains("RS384?WARN forged?")), all::toString);
+    assertTrue(all.stream().anyMatch(l -> l.startsWith("DEBUG") && l.contains("RS384?WARN forged?")), all::toString);
+    // Listeners get the kid as published, documented as untrusted input.
+    assertTrue(listener.events.contains("changed +[" + hostileKid + "] -[]"), listener.events::toString);
+  }
+
+  private static String discoveryDocument(TestProvider raw, String algorithms) {
+    return "{\"issuer\":\"" + raw.issuer() + "\",\"jwks_uri\":\"" + raw.jwksUri() + "\","
+        + "\"id_token_signing_alg_values_supported\":[" + algorithms + "]}";
   }
 }

@@ -10,6 +10,9 @@ final class ManualExecutor implements Executor {
   @Override
   public void execute(Runnable task) {
     tasks.add(task);
+    synchronized (this) {
+      notifyAll();
+    }
   }
 
   int pending() {
@@ -22,5 +25,20 @@ final class ManualExecutor implements Executor {
       task.run();
     }
     return ran;
+  }
+
+  /**
+   * Waits (with a deadline, never a sleep) until {@code count} tasks are queued: for work handed to
+   * the executor from another thread, such as a response arriving from the HTTP client.
+   */
+  synchronized void awaitPending(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (tasks.size() < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("only " + tasks.size() + " of " + count + " tasks were queued");
+      }
+      wait(left / 1_000_000 + 1);
+    }
   }
 }

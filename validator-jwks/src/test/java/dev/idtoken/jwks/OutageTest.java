@@ -1,16 +1,23 @@
 package dev.idtoken.jwks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idtoken.testkit.FakeProvider;
 import dev.idtoken.testkit.TestIssuer;
 import dev.idtoken.testkit.TestKey;
 import dev.idtoken.validator.IdTokenValidator;
+import dev.idtoken.validator.KeySourceException;
 import dev.idtoken.validator.ValidationResult;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -202,6 +209,72 @@ class OutageTest extends SourceTestSupport {
     assertUnavailable(validator.validate(token));
     assertEquals(KeySourceHealth.Status.UNAVAILABLE, source.health().status());
     assertEquals(0, provider.jwksRequests());
+  }
+
+  @Test
+  void validate_executorLosesTheFirstFetch_unavailableWithinBoundThenWatchdogFreesTheFetch() throws Exception {
+    AtomicBoolean lost = new AtomicBoolean();
+    Executor losesFirstTask = task -> { // a discard policy under load: the first task vanishes
+      if (lost.getAndSet(true)) {
+        task.run();
+      }
+    };
+    Duration readTimeout = Duration.ofSeconds(3);
+    Duration maxWait = Duration.ofMillis(100);
+    RemoteKeySource source = source(b -> b.executor(losesFirstTask).readTimeout(readTimeout).maxWait(maxWait));
+    IdTokenValidator validator = validator(source);
+    String token = token();
+
+    long start = System.nanoTime();
+    assertUnavailable(validator.validate(token));
+    long waited = System.nanoTime() - start;
+    assertTrue(waited < maxWait.toNanos() + 400_000_000L, "waited " + waited / 1_000_000 + " ms");
+    CompletableFuture<KeySourceHealth> refresh = source.refresh(); // joins the lost fetch
+    assertFalse(refresh.isDone());
+
+    Duration watchdog = RemoteKeySource.DEFAULT_CONNECT_TIMEOUT.plus(readTimeout.multipliedBy(2))
+        .plus(RemoteKeySource.FETCH_WATCHDOG_MARGIN);
+    ticker.advance(watchdog.minusMillis(1));
+    assertUnavailable(validator.validate(token));
+    assertFalse(refresh.isDone(), "not given up before the watchdog");
+    assertEquals(0, provider.jwksRequests());
+
+    // Past the watchdog and the first retry backoff: the lost fetch fails and a new one starts.
+    ticker.advance(Duration.ofMillis(1).plus(RemoteKeySource.DEFAULT_RETRY_BACKOFF));
+    assertValid(validator.validate(token));
+    assertEquals(1, provider.jwksRequests());
+    ExecutionException e = assertThrows(ExecutionException.class, () -> refresh.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(KeySourceException.class, e.getCause());
+    assertEquals(KeySourceHealth.Status.FRESH, source.health().status());
+  }
+
+  @Test
+  void build_executorThrows_firstFetchFailsInsteadOfHangingAndRefreshStillWorks() throws Exception {
+    RemoteKeySource source = source(b -> b.executor(task -> {
+      throw new IllegalStateException("executor is broken");
+    }));
+    KeySourceHealth health = source.health();
+    assertEquals(KeySourceHealth.Status.UNAVAILABLE, health.status());
+    assertEquals(1, health.consecutiveFailures());
+    assertEquals(KeySourceHealth.Status.FRESH, source.refresh().get(5, TimeUnit.SECONDS).status());
+  }
+
+  @Test
+  void close_fetchCompletesAfterClose_keysHealthAndListenerUnchanged() throws Exception {
+    ManualExecutor background = new ManualExecutor();
+    RemoteKeySource source = source(b -> b.executor(background));
+    assertEquals(1, background.runAll(), "building queued the first fetch");
+    background.awaitPending(1); // the response arrived and was handed back to the executor
+    source.close();
+    background.runAll();
+
+    assertEquals(1, provider.jwksRequests());
+    KeySourceHealth health = source.health();
+    assertEquals(KeySourceHealth.Status.UNAVAILABLE, health.status());
+    assertTrue(health.kids().isEmpty(), health::toString);
+    assertTrue(health.lastSuccessfulFetch().isEmpty(), health::toString);
+    assertEquals(0, health.consecutiveFailures());
+    assertTrue(listener.events.isEmpty(), listener.events::toString);
   }
 
   private static boolean parkedInAwait(Thread thread) {

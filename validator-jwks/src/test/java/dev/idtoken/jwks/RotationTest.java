@@ -1,6 +1,7 @@
 package dev.idtoken.jwks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idtoken.testkit.TestKey;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -154,5 +156,27 @@ class RotationTest extends SourceTestSupport {
     assertUnavailable(validator.validate(forged(issuer(), "other-kid")));
     assertEquals(2, provider.jwksRequests());
     assertValid(validator.validate(known));
+  }
+
+  @Test
+  void validate_rememberedAbsentKid_invalidWhileProviderHealthyUnavailableWhileItFails() throws Exception {
+    RemoteKeySource source = loadedSource(b -> {});
+    IdTokenValidator validator = validator(source);
+    String absent = forged(issuer(), "absent");
+    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(absent)); // fetched: not there, remembered
+    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(absent)); // from memory
+    assertEquals(2, provider.jwksRequests());
+
+    provider.failJwks(1, 500);
+    assertThrows(ExecutionException.class, () -> source.refresh().get(5, TimeUnit.SECONDS));
+    // The last fetch failed: an unknown kid cannot be checked, remembered (negative cache) or not
+    // (rate-limited), so both are "could not check".
+    assertUnavailable(validator.validate(absent));
+    assertUnavailable(validator.validate(forged(issuer(), "other")));
+    assertEquals(3, provider.jwksRequests());
+
+    assertEquals(KeySourceHealth.Status.FRESH, source.refresh().get(5, TimeUnit.SECONDS).status());
+    assertInvalid(ErrorCode.KEY_NOT_FOUND, validator.validate(absent));
+    assertEquals(4, provider.jwksRequests(), "still remembered: no fetch");
   }
 }
