@@ -1,7 +1,6 @@
 package dev.idtoken.validator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,7 +44,7 @@ final class ClaimChecks {
   }
 
   /** Checks the claims; returns the verified token, or adds to {@code errors} and returns null. */
-  VerifiedIdToken check(ObjectNode claims, JwsAlgorithm alg, Expectations expected, Instant now,
+  VerifiedIdToken check(Json.Claims claims, JwsAlgorithm alg, Expectations expected, Instant now,
       List<ValidationError> errors) {
     Set<String> malformed = checkTypes(claims, errors);
 
@@ -173,12 +171,12 @@ final class ClaimChecks {
     return c != 0 ? c : Long.compare(nanos, b.getNano());
   }
 
-  /** Reports every known claim whose JSON type is wrong; returns their names. */
-  private static Set<String> checkTypes(ObjectNode claims, List<ValidationError> errors) {
+  /** Reports every known claim whose JSON type is wrong, in payload order; returns their names. */
+  private static Set<String> checkTypes(Json.Claims claims, List<ValidationError> errors) {
     Set<String> malformed = null;
-    for (Map.Entry<String, JsonNode> e : claims.properties()) {
-      String name = e.getKey();
-      JsonNode value = e.getValue();
+    for (int i = 0; i < claims.size(); i++) {
+      String name = claims.name(i);
+      JsonNode value = claims.value(i);
       boolean ok;
       if (STRING_CLAIMS.contains(name)) {
         ok = value.isTextual();
@@ -218,7 +216,7 @@ final class ClaimChecks {
     return true;
   }
 
-  private static String string(ObjectNode claims, String name, Set<String> malformed,
+  private static String string(Json.Claims claims, String name, Set<String> malformed,
       List<ValidationError> errors) {
     JsonNode node = claims.get(name);
     return node == null || malformed.contains(name) ? null : node.textValue();
@@ -230,7 +228,7 @@ final class ClaimChecks {
     }
   }
 
-  private static List<String> audiences(ObjectNode claims, Set<String> malformed,
+  private static List<String> audiences(Json.Claims claims, Set<String> malformed,
       List<ValidationError> errors) {
     JsonNode aud = claims.get("aud");
     if (aud == null) {

@@ -1,6 +1,5 @@
 package dev.idtoken.validator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,7 +153,7 @@ public final class IdTokenValidator {
       }
     }
     JwsVerifier.Verified jws = jwsVerifier.verify(token);
-    ObjectNode claims = Json.parseObject(jws.payload);
+    Json.Claims claims = Json.parseClaims(jws.payload);
     if (claims == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
     }

@@ -67,6 +67,163 @@ final class Json {
   }
 
   /**
+   * The protocol claims of an ID token payload (those {@link ClaimChecks} type-checks and reads), as
+   * the nodes {@link #parseObject(byte[])} would build for them, in payload order. Every other member
+   * was checked to the same rules but not kept; {@link VerifiedIdToken} builds the full tree from the
+   * payload bytes only when asked for one of them.
+   */
+  static final class Claims {
+    /** The claims kept; every other member is validated and skipped. */
+    static final String[] NAMES = {"iss", "sub", "aud", "azp", "exp", "iat", "nbf", "auth_time",
+        "nonce", "acr", "amr", "sid", "jti", "at_hash", "c_hash", "s_hash"};
+
+    final byte[] payload;
+    private final JsonNode[] values = new JsonNode[NAMES.length];
+    private final byte[] order = new byte[NAMES.length]; // indexes into NAMES, in payload order
+    private int count;
+
+    Claims(byte[] payload) {
+      this.payload = payload;
+    }
+
+    /** The index of a kept claim's name in {@link #NAMES}, or -1. */
+    static int index(String name) {
+      switch (name) {
+        case "iss": return 0;
+        case "sub": return 1;
+        case "aud": return 2;
+        case "azp": return 3;
+        case "exp": return 4;
+        case "iat": return 5;
+        case "nbf": return 6;
+        case "auth_time": return 7;
+        case "nonce": return 8;
+        case "acr": return 9;
+        case "amr": return 10;
+        case "sid": return 11;
+        case "jti": return 12;
+        case "at_hash": return 13;
+        case "c_hash": return 14;
+        case "s_hash": return 15;
+        default: return -1;
+      }
+    }
+
+    /** The value of a kept claim, or null when absent; {@code name} must be one of {@link #NAMES}. */
+    JsonNode get(String name) {
+      return values[index(name)];
+    }
+
+    /** How many kept claims the payload has. */
+    int size() {
+      return count;
+    }
+
+    /** The name of the {@code i}-th kept claim in payload order. */
+    String name(int i) {
+      return NAMES[order[i]];
+    }
+
+    /** The value of the {@code i}-th kept claim in payload order. */
+    JsonNode value(int i) {
+      return values[order[i]];
+    }
+
+    // False on a repeated name.
+    private boolean put(int index, JsonNode value) {
+      if (values[index] != null) {
+        return false;
+      }
+      values[index] = value;
+      order[count++] = (byte) index;
+      return true;
+    }
+  }
+
+  /**
+   * Reads an ID token payload: accepts exactly what {@link #parseObject(byte[])} accepts (JsonTest
+   * proves it), but builds nodes only for the protocol claims. The other members' values are read
+   * token by token to the same rules (strings fully decoded, duplicate names refused at every depth)
+   * and dropped. Returns null when the bytes are not exactly one JSON object.
+   */
+  static Claims parseClaims(byte[] utf8) {
+    if (!looksLikeUtf8(utf8)) {
+      return null;
+    }
+    try (JsonParser p = TOKEN_FACTORY.createParser(utf8)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Claims claims = new Claims(utf8);
+      Set<String> otherNames = null; // only payloads with other members need a set
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        int index = Claims.index(name);
+        if (index >= 0) {
+          JsonNode value = readValue(p, p.nextToken());
+          if (value == null || !claims.put(index, value)) {
+            return null;
+          }
+        } else {
+          if (otherNames == null) {
+            otherNames = new HashSet<>();
+          }
+          if (!otherNames.add(name) || !skipValue(p, p.nextToken())) {
+            return null;
+          }
+        }
+      }
+      return p.nextToken() == null ? claims : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Reads a value whose first token was just read, to the rules {@link #readValue} applies, without
+   * building it; false on a duplicate name in a nested object. Strings are decoded into the parser's
+   * buffer (so malformed UTF-8 and bad escapes fail as they would in {@code getText()}); numbers were
+   * checked when tokenised, and every number token converts to a node without error.
+   */
+  private static boolean skipValue(JsonParser p, JsonToken token) throws IOException {
+    switch (token) {
+      case START_OBJECT: {
+        Set<String> names = null;
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+          if (names == null) {
+            names = new HashSet<>();
+          }
+          if (!names.add(name) || !skipValue(p, p.nextToken())) {
+            return false;
+          }
+        }
+        return true;
+      }
+      case START_ARRAY: {
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+          if (!skipValue(p, t)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      case VALUE_STRING:
+        p.getTextLength(); // decodes the whole string, as getText() would, without making a String
+        return true;
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+      case VALUE_NULL:
+        return true;
+      default:
+        return false; // nothing else can appear as a value in JSON text
+    }
+  }
+
+  /**
    * The members of a JOSE header that the verifier reads. Each is the member's value (of any JSON
    * type), or null when absent.
    */

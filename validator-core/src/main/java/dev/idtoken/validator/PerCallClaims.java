@@ -1,7 +1,6 @@
 package dev.idtoken.validator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Set;
 
@@ -21,7 +20,7 @@ final class PerCallClaims {
   final String cHash;
   final String sHash;
 
-  private PerCallClaims(ObjectNode claims, Set<String> malformed) {
+  private PerCallClaims(Json.Claims claims, Set<String> malformed) {
     exp = date(claims, "exp", malformed);
     nbf = date(claims, "nbf", malformed);
     iat = date(claims, "iat", malformed);
@@ -34,16 +33,16 @@ final class PerCallClaims {
   }
 
   /** Reads the claims; those named in {@code malformed} read as null. */
-  static PerCallClaims of(ObjectNode claims, Set<String> malformed) {
+  static PerCallClaims of(Json.Claims claims, Set<String> malformed) {
     return new PerCallClaims(claims, malformed);
   }
 
-  private static Instant date(ObjectNode claims, String name, Set<String> malformed) {
+  private static Instant date(Json.Claims claims, String name, Set<String> malformed) {
     JsonNode node = claims.get(name);
     return node == null || malformed.contains(name) ? null : NumericDate.toInstant(node);
   }
 
-  private static String string(ObjectNode claims, String name, Set<String> malformed) {
+  private static String string(Json.Claims claims, String name, Set<String> malformed) {
     JsonNode node = claims.get(name);
     return node == null || malformed.contains(name) ? null : node.textValue();
   }

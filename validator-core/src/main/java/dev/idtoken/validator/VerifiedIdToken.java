@@ -27,7 +27,12 @@ import java.util.TreeSet;
  * accessor throws {@link ClaimTypeException} when the JSON type is not the one asked for.
  */
 public final class VerifiedIdToken {
-  private final ObjectNode claims;
+  // The protocol claims, read during validation; the full claim tree is built from their payload
+  // bytes on first use (most callers read only protocol claims, or none). A benign race: threads
+  // that find it null each parse the same accepted bytes into equal trees, and the volatile write
+  // publishes a fully built one.
+  private final Json.Claims protocolClaims;
+  private volatile ObjectNode tree;
   private final String issuer;
   private final String subject;
   private final List<String> audiences;
@@ -37,9 +42,9 @@ public final class VerifiedIdToken {
   // What a verified-token cache hit checks again against the clock and the request.
   final PerCallClaims perCall;
 
-  VerifiedIdToken(ObjectNode claims, String issuer, String subject, List<String> audiences,
+  VerifiedIdToken(Json.Claims claims, String issuer, String subject, List<String> audiences,
       PerCallClaims perCall) {
-    this.claims = claims;
+    this.protocolClaims = claims;
     this.issuer = issuer;
     this.subject = subject;
     this.audiences = audiences;
@@ -111,7 +116,7 @@ public final class VerifiedIdToken {
 
   /** {@code email_verified}; false when absent or not a JSON boolean (a string {@code "true"} is not true). */
   public boolean emailVerified() {
-    JsonNode node = claims.get("email_verified");
+    JsonNode node = tree().get("email_verified");
     return node != null && node.isBoolean() && node.booleanValue();
   }
 
@@ -148,13 +153,14 @@ public final class VerifiedIdToken {
   /** The names of all claims in the token. */
   public Set<String> claimNames() {
     Set<String> names = new TreeSet<>();
-    claims.fieldNames().forEachRemaining(names::add);
+    tree().fieldNames().forEachRemaining(names::add);
     return Collections.unmodifiableSet(names);
   }
 
   /** Whether the claim is present (with any value, JSON {@code null} included). */
   public boolean hasClaim(String name) {
-    return claims.has(Objects.requireNonNull(name, "name"));
+    Objects.requireNonNull(name, "name");
+    return Json.Claims.index(name) >= 0 ? protocolClaims.get(name) != null : tree().has(name);
   }
 
   /**
@@ -238,13 +244,27 @@ public final class VerifiedIdToken {
   /** All claims as an unmodifiable map of plain Java values (see {@link #claim(String, Class)}). */
   public Map<String, Object> claims() {
     @SuppressWarnings("unchecked")
-    Map<String, Object> map = (Map<String, Object>) toJava(claims);
+    Map<String, Object> map = (Map<String, Object>) toJava(tree());
     return map;
   }
 
   private JsonNode node(String name) {
-    JsonNode node = claims.get(Objects.requireNonNull(name, "name"));
+    Objects.requireNonNull(name, "name");
+    JsonNode node = Json.Claims.index(name) >= 0 ? protocolClaims.get(name) : tree().get(name);
     return node == null || node.isNull() ? null : node;
+  }
+
+  /** The whole payload as a tree, built on first use. */
+  private ObjectNode tree() {
+    ObjectNode t = tree;
+    if (t == null) {
+      t = Json.parseObject(protocolClaims.payload);
+      if (t == null) { // Json.parseClaims accepted these bytes, and JsonTest proves the readers agree
+        throw new IllegalStateException("payload no longer parses");
+      }
+      tree = t;
+    }
+    return t;
   }
 
   private static Object toJava(JsonNode node) {

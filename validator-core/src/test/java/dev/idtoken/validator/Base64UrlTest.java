@@ -28,4 +28,37 @@ class Base64UrlTest {
     assertNull(Base64Url.decode("AA+/"));  // standard alphabet, not URL-safe
     assertNull(Base64Url.decode("AAé"));
   }
+
+  /**
+   * Every UTF-16 code unit in every position of a full group and of both short tails decodes exactly
+   * as the JDK's decoder does when its result re-encodes to the same text (canonical, unpadded), and
+   * is refused otherwise; in particular a character above 0xFF whose low byte is in the alphabet.
+   */
+  @Test
+  void decode_everyCharacterInEveryPosition_agreesWithCanonicalJdkDecoding() {
+    String[] templates = {"QUJD", "QUJDRA", "QUJDREU", "QUJDREVG"};
+    for (String template : templates) {
+      for (int pos = 0; pos < template.length(); pos++) {
+        for (int c = 0; c <= 0xFFFF; c++) {
+          String s = template.substring(0, pos) + (char) c + template.substring(pos + 1);
+          byte[] expected = c > 0x7f ? null : canonicalJdkDecode(s); // the alphabet is ASCII
+          byte[] actual = Base64Url.decode(s);
+          if (expected == null) {
+            assertNull(actual, s);
+          } else {
+            assertArrayEquals(expected, actual, s);
+          }
+        }
+      }
+    }
+  }
+
+  private static byte[] canonicalJdkDecode(String s) {
+    try {
+      byte[] bytes = Base64.getUrlDecoder().decode(s);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(s) ? bytes : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
 }

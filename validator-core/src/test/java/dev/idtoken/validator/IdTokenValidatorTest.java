@@ -118,6 +118,20 @@ class IdTokenValidatorTest {
     assertInvalid(hmac.validate(token), ErrorCode.MALFORMED_TOKEN);
   }
 
+  /** Members the payload reader skips (no node built) are still held to the duplicate-name rule. */
+  @Test
+  void validate_duplicateNamesInSkippedMembers_returnsMalformed() {
+    IdTokenValidator hmac = validatorFor(issuer).allowedAlgorithms(JwsAlgorithm.HS256)
+        .clientSecret(SECRET).build();
+    String header = Base64Url.encode("{\"alg\":\"HS256\"}".getBytes());
+    for (String json : List.of("{\"iss\":\"" + Fixtures.ISSUER + "\",\"email\":\"a\",\"email\":\"b\"}",
+        "{\"iss\":\"" + Fixtures.ISSUER + "\",\"address\":{\"c\":{\"x\":1,\"x\":2}}}",
+        "{\"iss\":\"" + Fixtures.ISSUER + "\",\"groups\":[{\"id\":1},{\"id\":2,\"id\":3}]}")) {
+      String token = TestHmac.sign(header + "." + Base64Url.encode(json.getBytes()), SECRET);
+      assertInvalid(hmac.validate(token), ErrorCode.MALFORMED_TOKEN);
+    }
+  }
+
   @Test
   void validate_algorithmNotAllowed_returnsAlgorithmNotAllowed() {
     String token = issuer.token().signWith(TestKey.ec("P-256")).sign();

@@ -1,7 +1,9 @@
 package dev.idtoken.validator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,12 +51,47 @@ class JsonTest {
     ObjectNode expected = reference(bytes);
     ObjectNode actual = Json.parseObject(bytes);
     String input = new String(bytes, StandardCharsets.ISO_8859_1);
+    assertClaimsSameAsReference(expected, bytes, input);
     if (expected == null) {
       assertNull(actual, () -> "accepted what databind refuses: " + input);
       return;
     }
     assertEquals(expected, actual, () -> "different tree for: " + input);
     assertSameTypes(expected, actual, input);
+  }
+
+  /**
+   * The payload reader ({@link Json#parseClaims(byte[])}) accepts exactly what the reference accepts
+   * (duplicates at any depth refused, though it builds no nodes for other members), keeps the same
+   * nodes for the protocol claims and lists them in payload order.
+   */
+  private static void assertClaimsSameAsReference(ObjectNode expected, byte[] bytes, String input) {
+    Json.Claims actual = Json.parseClaims(bytes);
+    if (expected == null) {
+      assertNull(actual, () -> "claims reader accepted what databind refuses: " + input);
+      return;
+    }
+    assertNotNull(actual, () -> "claims reader refused what databind accepts: " + input);
+    List<String> expectedOrder = new ArrayList<>();
+    expected.fieldNames().forEachRemaining(name -> {
+      if (Json.Claims.index(name) >= 0) {
+        expectedOrder.add(name);
+      }
+    });
+    List<String> actualOrder = new ArrayList<>();
+    for (int i = 0; i < actual.size(); i++) {
+      actualOrder.add(actual.name(i));
+      assertSame(actual.get(actual.name(i)), actual.value(i), input);
+    }
+    assertEquals(expectedOrder, actualOrder, () -> "claim order differs in: " + input);
+    for (String name : Json.Claims.NAMES) {
+      JsonNode e = expected.get(name);
+      JsonNode a = actual.get(name);
+      assertEquals(e, a, () -> name + " differs in: " + input);
+      if (e != null) {
+        assertSameTypes(e, a, input);
+      }
+    }
   }
 
   /** The header reader accepts exactly what the reference accepts and reads the same members. */
@@ -93,7 +130,10 @@ class JsonTest {
   void parseObject_edgeCases_agreeWithDatabind() {
     List<String> cases = List.of(PAYLOAD, "{}", "", " ", "[]", "null", "1", "\"s\"", "{} ", " {}\n",
         "{}{}", "{} x", "{}]", "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1,\"b\":1}}", "{\"a\":[{\"c\":1,\"c\":2}]}",
-        "{\"a\":1,\"b\":{\"a\":2}}", "{\"a\":1,}", "{\"a\":[1,]}", "{a:1}", "{'a':1}", "{\"a\":01}",
+        "{\"a\":1,\"b\":{\"a\":2}}", "{\"iss\":\"a\",\"iss\":\"a\"}", "{\"email\":1,\"email\":1}",
+        "{\"iss\":\"a\",\"x\":{\"y\":{\"z\":1,\"z\":1}}}", "{\"x\":[[{\"z\":1}],[{\"z\":1,\"z\":null}]]}",
+        "{\"aud\":[{\"z\":1,\"z\":2}]}", "{\"x\":{\"iss\":1},\"iss\":\"a\",\"x2\":{\"x\":1,\"iss\":2}}",
+        "{\"x\":[\"\\ud800\",\"\\q\"]}", "{\"x\":{\"a\":\"\\u12\"}}", "{\"exp\":1,\"x\":[1,2,]}", "{\"a\":1,}", "{\"a\":[1,]}", "{a:1}", "{'a':1}", "{\"a\":01}",
         "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":-}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}",
         "{\"a\":1e999}", "{\"a\":-1e-999}", "{\"a\":" + "9".repeat(64) + "}", "{\"a\":" + "9".repeat(65) + "}",
         "{\"a\":2147483647,\"b\":2147483648,\"c\":-9223372036854775808,\"d\":9223372036854775808}",
