@@ -53,7 +53,7 @@ final class ReadmeSnippets {
         .issuer("https://login.example.com")
         .clientId("my-client")
         .keySource(keys)
-        .cacheVerifiedTokens(10_000)   // opt-in; about 25 MB at 2.5 KB per entry
+        .cacheVerifiedTokens(10_000)   // opt-in; about 20 MB at 2 KB per entry
         .build();
     return validator;
   }

@@ -388,8 +388,8 @@ public final class IdTokenValidator {
      * {@code s_hash}); asks the key source again for the token's {@code kid} and drops the entry
      * unless the key that verified the token is still selected (so each hit costs one key source
      * lookup); and is never served at or after the token's {@code exp}. Only valid tokens are
-     * cached. Each entry holds the token string and its parsed claims: about 2.5 KB for a typical
-     * 900-character ID token (measured), so 10,000 entries take about 25 MB. When full, the entry that expires
+     * cached. Each entry holds the token string and its parsed claims: about 2 KB for a typical
+     * 900-character ID token (measured), so 10,000 entries take about 20 MB. When full, the entry that expires
      * first is replaced. The cache is lock-free and private to this validator.
      *
      * @throws IllegalArgumentException if outside [1, 1048576]
