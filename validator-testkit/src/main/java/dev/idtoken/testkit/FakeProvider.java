@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import mockwebserver3.Dispatcher;
@@ -54,6 +55,7 @@ public final class FakeProvider implements AutoCloseable {
   public static final int SLOW_DRIP_CHUNK_BYTES = 16;
 
   private final Object lock = new Object();
+  private final CountDownLatch started = new CountDownLatch(1);
   private final MockWebServer server;
   private final String issuerUrl;
   private final TestIssuer issuer;
@@ -74,12 +76,12 @@ public final class FakeProvider implements AutoCloseable {
   private FakeProvider(String clientId) throws IOException {
     server = new MockWebServer();
     server.setDispatcher(new Handler());
-    // Requests are dispatched under the lock, so none sees the fields below unassigned.
-    synchronized (lock) {
-      server.start(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0);
-      issuerUrl = "http://127.0.0.1:" + server.getPort();
-      issuer = TestIssuer.create(issuerUrl, clientId);
-    }
+    // Starting binds a socket, so it happens outside any monitor; a request that arrives before the
+    // fields below are assigned waits for the latch instead.
+    server.start(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0);
+    issuerUrl = "http://127.0.0.1:" + server.getPort();
+    issuer = TestIssuer.create(issuerUrl, clientId);
+    started.countDown();
   }
 
   /** Starts a provider for client id {@value #DEFAULT_CLIENT_ID}. */
@@ -451,7 +453,8 @@ public final class FakeProvider implements AutoCloseable {
 
   private final class Handler extends Dispatcher {
     @Override
-    public MockResponse dispatch(RecordedRequest request) {
+    public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+      started.await();
       return FakeProvider.this.dispatch(request);
     }
   }
