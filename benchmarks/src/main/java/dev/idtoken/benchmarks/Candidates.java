@@ -107,27 +107,12 @@ final class Candidates {
    * it. No parsing, no claim checks.
    */
   private static Candidate raw(Fixture f) {
-    Map<String, byte[][]> decoded = new IdentityHashMap<>();
-    for (Fixture.Case k : f.cases()) {
-      String t = k.token();
-      int dot = t.lastIndexOf('.');
-      decoded.put(t, new byte[][] {t.substring(0, dot).getBytes(StandardCharsets.US_ASCII),
-          Base64.getUrlDecoder().decode(t.substring(dot + 1))});
-    }
+    Map<String, byte[][]> decoded = decodeSigningInputs(f);
     PublicKey key = f.key.publicKey();
     return token -> {
       byte[][] d = decoded.get(token);
       try {
-        Signature s = switch (f.alg) {
-          case RS256 -> Signature.getInstance("SHA256withRSA");
-          case PS256 -> Signature.getInstance("RSASSA-PSS");
-          case ES256 -> Signature.getInstance("SHA256withECDSAinP1363Format");
-          case EdDSA -> Signature.getInstance("Ed25519");
-        };
-        s.initVerify(key);
-        if (f.alg == Fixture.Alg.PS256) {
-          s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
-        }
+        Signature s = newVerifier(f.alg, key);
         s.update(d[0]);
         return s.verify(d[1]);
       } catch (GeneralSecurityException e) {
@@ -141,26 +126,11 @@ final class Candidates {
    * with the key once, so each call is only {@code update} and {@code verify}.
    */
   private static Candidate rawReused(Fixture f) {
-    Map<String, byte[][]> decoded = new IdentityHashMap<>();
-    for (Fixture.Case k : f.cases()) {
-      String t = k.token();
-      int dot = t.lastIndexOf('.');
-      decoded.put(t, new byte[][] {t.substring(0, dot).getBytes(StandardCharsets.US_ASCII),
-          Base64.getUrlDecoder().decode(t.substring(dot + 1))});
-    }
+    Map<String, byte[][]> decoded = decodeSigningInputs(f);
     PublicKey key = f.key.publicKey();
     ThreadLocal<Signature> verifiers = ThreadLocal.withInitial(() -> {
       try {
-        Signature s = switch (f.alg) {
-          case RS256 -> Signature.getInstance("SHA256withRSA");
-          case PS256 -> Signature.getInstance("RSASSA-PSS");
-          case ES256 -> Signature.getInstance("SHA256withECDSAinP1363Format");
-          case EdDSA -> Signature.getInstance("Ed25519");
-        };
-        s.initVerify(key);
-        if (f.alg == Fixture.Alg.PS256) {
-          s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
-        }
+        Signature s = newVerifier(f.alg, key);
         return s;
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
@@ -177,6 +147,33 @@ final class Candidates {
         return false;
       }
     };
+  }
+
+  /** Each case's signing input (ASCII) and decoded signature, keyed by the token's identity. */
+  private static Map<String, byte[][]> decodeSigningInputs(Fixture f) {
+    Map<String, byte[][]> decoded = new IdentityHashMap<>();
+    for (Fixture.Case k : f.cases()) {
+      String t = k.token();
+      int dot = t.lastIndexOf('.');
+      decoded.put(t, new byte[][] {t.substring(0, dot).getBytes(StandardCharsets.US_ASCII),
+          Base64.getUrlDecoder().decode(t.substring(dot + 1))});
+    }
+    return decoded;
+  }
+
+  /** A JCA verifier for the algorithm, initialised with the key, as a plain JCA user writes it. */
+  private static Signature newVerifier(Fixture.Alg alg, PublicKey key) throws GeneralSecurityException {
+    Signature s = switch (alg) {
+      case RS256 -> Signature.getInstance("SHA256withRSA");
+      case PS256 -> Signature.getInstance("RSASSA-PSS");
+      case ES256 -> Signature.getInstance("SHA256withECDSAinP1363Format");
+      case EdDSA -> Signature.getInstance("Ed25519");
+    };
+    s.initVerify(key);
+    if (alg == Fixture.Alg.PS256) {
+      s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+    }
+    return s;
   }
 
   /** This library, from the same JWKS document the peers get. */
