@@ -64,22 +64,26 @@ final class JwsVerifier {
       }
       throw Rejection.invalid(dots == 4 ? ErrorCode.ENCRYPTED_TOKEN : ErrorCode.MALFORMED_TOKEN);
     }
-    byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
+    // One byte per character: the signing input as it is signed (RFC 7515 §5.2 step 8), and what the
+    // segments are decoded from. A character outside base64url, also one above U+00FF (which
+    // becomes '?'), fails the decoding of its segment, so no other character reaches the signature.
+    byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] headerBytes = Base64Url.decode(bytes, 0, firstDot);
     Json.Header header = headerBytes == null ? null : Json.parseHeader(headerBytes);
     if (header == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "header");
     }
     JwsAlgorithm alg = checkHeader(header);
-    byte[] signature = Base64Url.decode(token, secondDot + 1, token.length());
+    byte[] payload = Base64Url.decode(bytes, firstDot + 1, secondDot);
+    if (payload == null) {
+      throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
+    }
+    byte[] signature = Base64Url.decode(bytes, secondDot + 1, bytes.length);
     if (signature == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "signature");
     }
     String kid = header.kid == null ? null : header.kid.textValue();
-    VerificationKey used = verifySignature(alg, kid, token, secondDot, signature);
-    byte[] payload = Base64Url.decode(token, firstDot + 1, secondDot);
-    if (payload == null) {
-      throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
-    }
+    VerificationKey used = verifySignature(alg, kid, bytes, secondDot, signature);
     return new Verified(alg, kid, payload, used);
   }
 
@@ -151,12 +155,11 @@ final class JwsVerifier {
   }
 
   // The signing input is token[0, inputEnd): the header and payload segments with their dot.
-  private VerificationKey verifySignature(JwsAlgorithm alg, String kid, String token,
+  private VerificationKey verifySignature(JwsAlgorithm alg, String kid, byte[] token,
       int inputEnd, byte[] signature) throws Rejection {
     if (alg.isSymmetric()) {
       // OpenID Connect Core §10.1: the HMAC key is the client secret, never bytes from a key source.
-      byte[] signingInput = token.substring(0, inputEnd).getBytes(StandardCharsets.US_ASCII);
-      if (!Signatures.verifyHmac(alg, hmacSecret, signingInput, signature)) {
+      if (!Signatures.verifyHmac(alg, hmacSecret, token, inputEnd, signature)) {
         throw Rejection.invalid(ErrorCode.SIGNATURE_INVALID);
       }
       return null;

@@ -21,12 +21,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class SignaturePool {
   private static final int SLOTS = slots();
-  private static final int BUFFER = 1024;
 
-  /** One verifier with the key it was last initialised with, and a buffer for the signing input. */
+  /** One verifier with the key it was last initialised with. */
   static final class Verifier {
     final Signature signature;
-    final byte[] buffer = new byte[BUFFER];
     private PublicKey key;
 
     private Verifier(Signature signature) {
@@ -53,24 +51,15 @@ final class SignaturePool {
   }
 
   /**
-   * Verifies {@code signature} over the ASCII bytes of {@code input[0, inputEnd)}; a character above
-   * U+007F counts as {@code '?'}, as {@code getBytes(US_ASCII)} would have it.
+   * Verifies {@code signature} over {@code input[0, inputEnd)}.
    *
    * @throws GeneralSecurityException as {@link Signature} does; the verifier is then discarded
    */
-  boolean verify(PublicKey key, String input, int inputEnd, byte[] signature)
+  boolean verify(PublicKey key, byte[] input, int inputEnd, byte[] signature)
       throws GeneralSecurityException {
     Verifier v = take();
-    boolean ok = verify(v, key, input, inputEnd, signature);
-    slots.compareAndSet(slot(), null, v);
-    return ok;
-  }
-
-  /** As {@link #verify(PublicKey, String, int, byte[])}, for input already in bytes. */
-  boolean verify(PublicKey key, byte[] input, byte[] signature) throws GeneralSecurityException {
-    Verifier v = take();
     init(v, key);
-    v.signature.update(input);
+    v.signature.update(input, 0, inputEnd);
     boolean ok = v.signature.verify(signature);
     slots.compareAndSet(slot(), null, v);
     return ok;
@@ -90,20 +79,5 @@ final class SignaturePool {
       }
       v.key = key;
     }
-  }
-
-  private boolean verify(Verifier v, PublicKey key, String input, int inputEnd, byte[] signature)
-      throws GeneralSecurityException {
-    init(v, key);
-    byte[] buffer = v.buffer;
-    for (int from = 0; from < inputEnd; from += BUFFER) {
-      int n = Math.min(BUFFER, inputEnd - from);
-      for (int i = 0; i < n; i++) {
-        char c = input.charAt(from + i);
-        buffer[i] = c < 0x80 ? (byte) c : (byte) '?';
-      }
-      v.signature.update(buffer, 0, n);
-    }
-    return v.signature.verify(signature);
   }
 }

@@ -47,30 +47,22 @@ final class Signatures {
     return pools;
   }
 
-  /**
-   * Whether {@code signature} is a valid signature of the signing input {@code token[0, inputEnd)}
-   * under {@code key}. The verifier comes from a {@link SignaturePool}; no copy of the input is made.
-   */
-  static boolean verify(JwsAlgorithm alg, PublicKey key, String token, int inputEnd, byte[] signature) {
-    try {
-      if (alg.family() == JwsAlgorithm.Family.EC && !ecdsaSignatureInRange((ECPublicKey) key, signature)) {
-        return false;
-      }
-      SignaturePool pool = POOLS.get(alg);
-      return pool != null && pool.verify(key, token, inputEnd, signature);
-    } catch (GeneralSecurityException | ClassCastException e) {
-      return false;
-    }
-  }
-
   /** Whether {@code signature} is a valid signature of {@code signingInput} under {@code key}. */
   static boolean verify(JwsAlgorithm alg, PublicKey key, byte[] signingInput, byte[] signature) {
+    return verify(alg, key, signingInput, signingInput.length, signature);
+  }
+
+  /**
+   * Whether {@code signature} is a valid signature of the signing input {@code input[0, inputEnd)}
+   * under {@code key}. The verifier comes from a {@link SignaturePool}; no copy of the input is made.
+   */
+  static boolean verify(JwsAlgorithm alg, PublicKey key, byte[] input, int inputEnd, byte[] signature) {
     try {
       if (alg.family() == JwsAlgorithm.Family.EC && !ecdsaSignatureInRange((ECPublicKey) key, signature)) {
         return false;
       }
       SignaturePool pool = POOLS.get(alg);
-      return pool != null && pool.verify(key, signingInput, signature);
+      return pool != null && pool.verify(key, input, inputEnd, signature);
     } catch (GeneralSecurityException | ClassCastException e) {
       return false;
     }
@@ -90,12 +82,16 @@ final class Signatures {
     return r.signum() != 0 && s.signum() != 0 && r.compareTo(order) < 0 && s.compareTo(order) < 0;
   }
 
-  /** Constant-time HMAC check with the client secret (RFC 7518 §3.2). */
-  static boolean verifyHmac(JwsAlgorithm alg, byte[] secret, byte[] signingInput, byte[] signature) {
+  /**
+   * Constant-time HMAC check with the client secret (RFC 7518 §3.2) of the signing input
+   * {@code input[0, inputEnd)}.
+   */
+  static boolean verifyHmac(JwsAlgorithm alg, byte[] secret, byte[] input, int inputEnd, byte[] signature) {
     try {
       Mac mac = Mac.getInstance(hmacName(alg));
       mac.init(new SecretKeySpec(secret, hmacName(alg)));
-      return MessageDigest.isEqual(mac.doFinal(signingInput), signature);
+      mac.update(input, 0, inputEnd);
+      return MessageDigest.isEqual(mac.doFinal(), signature);
     } catch (GeneralSecurityException e) {
       return false;
     }

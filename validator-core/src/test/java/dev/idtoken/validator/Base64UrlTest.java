@@ -27,6 +27,21 @@ class Base64UrlTest {
     assertNull(Base64Url.decode("AA AA"));
     assertNull(Base64Url.decode("AA+/"));  // standard alphabet, not URL-safe
     assertNull(Base64Url.decode("AAé"));
+    assertNull(Base64Url.decode("AA=A"));  // padding inside, which the JDK's decoder treats as the end
+    assertNull(Base64Url.decode("A=AA"));
+    assertNull(Base64Url.decode("AAA=AAAA"));
+    assertNull(Base64Url.decode("QUJD=QUJD"));
+    assertNull(Base64Url.decode("=AAA"));
+  }
+
+  /** A range of a larger array decodes as the same characters alone would. */
+  @Test
+  void decode_range_decodesOnlyThatRange() {
+    byte[] bytes = "xx.QUJD.QUI.yy".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertArrayEquals("ABC".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Base64Url.decode(bytes, 3, 7));
+    assertArrayEquals("AB".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Base64Url.decode(bytes, 8, 11));
+    assertArrayEquals(new byte[0], Base64Url.decode(bytes, 3, 3));
+    assertNull(Base64Url.decode(bytes, 2, 7)); // includes the dot
   }
 
   /**

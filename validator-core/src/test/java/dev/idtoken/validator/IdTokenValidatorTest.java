@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One test per {@link ErrorCode}, each with a token that fails only that check, plus the happy path
@@ -89,6 +90,22 @@ class IdTokenValidatorTest {
     int dot = token.indexOf('.');
     assertInvalid(validator.validate(token.substring(0, dot) + "=" + token.substring(dot)),
         ErrorCode.MALFORMED_TOKEN);
+  }
+
+  /**
+   * A character outside base64url in any segment is refused before the signature is checked; also
+   * one above U+00FF whose low byte is in the alphabet ('Ł' is U+0141, 'A' is 0x41) or is a dot.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"é", "Ł", "Į", "=", "+", " ", "\u0000"})
+  void validate_characterOutsideBase64url_returnsMalformed(String c) {
+    String token = issuer.token().sign();
+    int firstDot = token.indexOf('.');
+    int secondDot = token.lastIndexOf('.');
+    for (int at : new int[] {5, firstDot + 5, secondDot + 5}) {
+      String altered = token.substring(0, at) + c + token.substring(at + 1);
+      assertInvalid(validator.validate(altered), ErrorCode.MALFORMED_TOKEN);
+    }
   }
 
   @Test

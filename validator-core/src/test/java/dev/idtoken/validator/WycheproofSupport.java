@@ -108,7 +108,7 @@ final class WycheproofSupport {
 
   private static JsonNode headerOf(String jws) {
     int dot = jws.indexOf('.');
-    byte[] bytes = dot < 0 ? null : Base64Url.decode(jws, 0, dot);
+    byte[] bytes = dot < 0 ? null : Base64Url.decode(jws.substring(0, dot));
     return bytes == null ? null : Json.parseObject(bytes);
   }
 }
