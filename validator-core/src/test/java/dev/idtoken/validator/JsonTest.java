@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,8 +19,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The token path's streaming reader ({@link Json#parseObject(byte[])}) must accept exactly what
- * databind's strict {@code readTree} accepts and build the same tree, node types included.
+ * The token path's reader ({@link JsonReader}, behind {@link Json#parseObject(byte[])},
+ * {@link Json#parseClaims(byte[])} and {@link Json#parseHeader(byte[])}) must accept exactly what
+ * databind's strict {@code readTree} accepts from well-formed UTF-8, and build the same nodes, types
+ * included; it refuses every input that is not well-formed UTF-8, some of which databind reads.
  */
 class JsonTest {
   private static final String PAYLOAD = "{\"iss\":\"https://login.example.com\",\"sub\":\"110169484474386276334\","
@@ -47,8 +52,26 @@ class JsonTest {
     }
   }
 
+  /** The reference's answer where it applies: null for any input that is not well-formed UTF-8. */
+  private static ObjectNode expected(byte[] bytes) {
+    ObjectNode reference = reference(bytes);
+    return reference != null && isWellFormedUtf8(bytes) ? reference : null;
+  }
+
+  private static boolean isWellFormedUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
   private static void assertSameAsReference(byte[] bytes) {
-    ObjectNode expected = reference(bytes);
+    ObjectNode expected = expected(bytes);
     ObjectNode actual = Json.parseObject(bytes);
     String input = new String(bytes, StandardCharsets.ISO_8859_1);
     assertClaimsSameAsReference(expected, bytes, input);
@@ -96,13 +119,14 @@ class JsonTest {
 
   /** The header reader accepts exactly what the reference accepts and reads the same members. */
   private static void assertHeaderSameAsReference(byte[] bytes) {
-    ObjectNode expected = reference(bytes);
+    ObjectNode expected = expected(bytes);
     Json.Header actual = Json.parseHeader(bytes);
     String input = new String(bytes, StandardCharsets.ISO_8859_1);
     if (expected == null) {
       assertNull(actual, () -> "header reader accepted what databind refuses: " + input);
       return;
     }
+    assertNotNull(actual, () -> "header reader refused what databind accepts: " + input);
     assertEquals(expected.get("alg"), actual.alg, input);
     assertEquals(expected.get("kid"), actual.kid, input);
     assertEquals(expected.get("typ"), actual.typ, input);
@@ -141,13 +165,30 @@ class JsonTest {
         "{\"a\":\"\\x\"}", "{\"a\":\"tab\there\"}", "{\"a\":tru}", "{\"a\":nul}", "{\"\":1}",
         "{\"a\":1}/* c */", "{\"a\":1} // c", "\uFEFF{\"a\":1}", "{\"a\":\"" + "z".repeat(5000) + "\"}",
         "[".repeat(40) + "]".repeat(40), "{\"a\":" + "[".repeat(31) + "]".repeat(31) + "}",
-        "{\"a\":" + "[".repeat(32) + "]".repeat(32) + "}", "{\"a\":" + "{\"b\":".repeat(31) + "1" + "}".repeat(32));
+        "{\"a\":" + "[".repeat(32) + "]".repeat(32) + "}", "{\"a\":" + "{\"b\":".repeat(31) + "1" + "}".repeat(32),
+        "{\"a\":" + "{\"b\":".repeat(32) + "1" + "}".repeat(33),
+        "{\"a\":-" + "9".repeat(64) + "}", "{\"a\":-" + "9".repeat(65) + "}",
+        "{\"a\":" + "1".repeat(64) + ".0}", "{\"a\":" + "1".repeat(63) + ".0}",
+        "{\"a\":" + "1".repeat(32) + "." + "1".repeat(32) + "}", "{\"a\":" + "1".repeat(33) + "." + "1".repeat(32) + "}",
+        "{\"a\":1e" + "1".repeat(63) + "}", "{\"a\":1e" + "1".repeat(64) + "}", "{\"a\":1.5e-" + "0".repeat(62) + "}",
+        "{\"a\":-0,\"b\":-0.0,\"c\":0e0,\"d\":0E+1,\"e\":1E-1,\"f\":-2147483648,\"g\":-2147483649}",
+        "{\"a\":9223372036854775807,\"b\":-9223372036854775809,\"c\":99999999999999999}",
+        "{\"a\":-01}", "{\"a\":+1}", "{\"a\":1.e5}", "{\"a\":1e+}", "{\"a\":--1}", "{\"a\":0x10}",
+        "{\"a\":truefalse}", "{\"a\":nulll}", "{\"a\":true,}", "{,\"a\":1}", "{\"a\" 1}", "{\"a\"::1}",
+        "{\"a\":1 \"b\":2}", "{\"a\":[1 2]}", "{\"a\":[,1]}", "{\"a\":\"\\u0041\\u00e9\\uD83D\\uDE00\\/\\b\\f\\n\\r\\t\"}",
+        "{\"a\":\"\\U0041\"}", "{\"a\":\"\\u004\"}", "{\"a\":\"unterminated}", "{\"a\":\"x\\\"}",
+        "{\"\\u0069ss\":\"a\",\"iss\":\"b\"}", "{\"\\u0069ss\":\"a\"}", "{\"n\\u00e9\":1,\"né\":2}",
+        "{\"né\":1,\"ne\":2}", "{\"exp\":1,\"ex\\u0070\":2}", "{\"auth_time\":1,\"auth_tim\":2,\"auth_timeX\":3}",
+        "\t\r\n {\t\"a\"\r:\n[ 1 , { } , [ ] ]\t}\r\n", "{\"a\":1}\u000b", "{\"a\":1}\u00a0", "\f{}");
     List<String> headers = List.of(HEADER, "{\"alg\":\"RS256\",\"alg\":\"none\"}",
         "{\"alg\":null,\"kid\":7,\"typ\":[\"JWT\"],\"crit\":[]}",
         "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"alg\":\"ES256\"}",
         "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"j\":1,\"i\":2}",
         "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,\"a\":2}",
-        "{\"jwk\":{\"kty\":\"RSA\",\"kty\":\"EC\"},\"alg\":\"RS256\"}");
+        "{\"jwk\":{\"kty\":\"RSA\",\"kty\":\"EC\"},\"alg\":\"RS256\"}",
+        "{\"\\u0061lg\":\"RS256\",\"kid\":\"k\"}", "{\"alg\":\"RS256\",\"\\u0061lg\":\"none\"}",
+        "{\"crit\":[\"x\"],\"cri\":1,\"crits\":2,\"al\":3,\"algs\":4,\"Alg\":5}",
+        "{\"alg\":\"RS256\",\"x\":1,\"x\":1}");
     for (String c : cases) {
       assertSameAsReference(c.getBytes(StandardCharsets.UTF_8));
       assertHeaderSameAsReference(c.getBytes(StandardCharsets.UTF_8));
@@ -175,6 +216,50 @@ class JsonTest {
       assertSameAsReference(c);
       assertHeaderSameAsReference(c);
     }
+  }
+
+  /**
+   * Ill-formed UTF-8 (RFC 3629 §3-4) is refused in values, in names and in skipped members, also the
+   * overlong forms and encoded surrogates that databind reads as text.
+   */
+  @Test
+  void parseObject_illFormedUtf8_refused() {
+    int[][] sequences = {
+      {0xC0, 0x80}, {0xC1, 0xBF}, {0xE0, 0x80, 0x80}, {0xE0, 0x9F, 0xBF}, {0xED, 0xA0, 0x80},
+      {0xED, 0xBF, 0xBF}, {0xF0, 0x80, 0x80, 0x80}, {0xF0, 0x8F, 0xBF, 0xBF}, {0xF4, 0x90, 0x80, 0x80},
+      {0xF5, 0x80, 0x80, 0x80}, {0xF8, 0x88, 0x80, 0x80, 0x80}, {0xFF}, {0x80}, {0xBF}, {0xC3},
+      {0xE2, 0x82}, {0xF0, 0x9F, 0x98}, {0xC3, 0x41}, {0xE2, 0x41, 0xAC}, {0xC3, 0xC3, 0xA9},
+    };
+    for (int[] sequence : sequences) {
+      byte[] bad = new byte[sequence.length];
+      for (int i = 0; i < bad.length; i++) {
+        bad[i] = (byte) sequence[i];
+      }
+      for (String template : List.of("{\"a\":\"x%sy\"}", "{\"x%sy\":1}", "{\"email\":[\"x%sy\"]}",
+          "{\"sub\":\"x%sy\"}", "{\"kid\":\"x%sy\",\"alg\":\"RS256\"}", "{\"o\":{\"x%sy\":1}}")) {
+        String[] parts = template.split("%s");
+        byte[] input = concat(parts[0].getBytes(StandardCharsets.US_ASCII), bad,
+            parts[1].getBytes(StandardCharsets.US_ASCII));
+        String shown = new String(input, StandardCharsets.ISO_8859_1);
+        assertNull(Json.parseObject(input), shown);
+        assertNull(Json.parseClaims(input), shown);
+        assertNull(Json.parseHeader(input), shown);
+      }
+    }
+    // Well-formed boundaries of each form are read.
+    String text = "\u0080\u07FF\u0800\uD7FF\uE000\uFFFF\uD800\uDC00\uDBFF\uDFFF";
+    ObjectNode read = Json.parseObject(("{\"a\":\"" + text + "\",\"" + text + "\":1}").getBytes(StandardCharsets.UTF_8));
+    assertNotNull(read);
+    assertEquals(text, read.get("a").textValue());
+    assertNotNull(read.get(text));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.write(part, 0, part.length);
+    }
+    return out.toByteArray();
   }
 
   @Test

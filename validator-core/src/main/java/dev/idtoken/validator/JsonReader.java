@@ -1,0 +1,706 @@
+package dev.idtoken.validator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The token path's JSON reader: reads a JOSE header or an ID token payload straight from its bytes,
+ * to the rules of {@link Json#MAPPER}'s strict tree reader (RFC 8259; a repeated member name at any
+ * depth, trailing data, more than {@value #MAX_DEPTH} levels of nesting or a number of more than
+ * {@value #MAX_NUMBER_DIGITS} digits are errors), and stricter in one respect: the text must be
+ * well-formed UTF-8 (RFC 3629), where Jackson lets overlong forms and encoded surrogates through, so
+ * two byte strings never read as the same text.
+ *
+ * <p>Nodes are built only for the members a caller keeps; every other value is checked to the same
+ * rules and skipped. Strings without escapes become {@code String}s by one copy; names are matched
+ * against the kept ones from their bytes. It exists because Jackson's parser set-up and name
+ * canonicalisation cost more than the whole read of a 50-byte header. {@code JsonTest} holds it to
+ * databind's {@code readTree} on hand-written and mutated inputs.
+ *
+ * <p>Not thread-safe; one instance reads one document.
+ */
+final class JsonReader {
+  /** Deepest nesting accepted, the root object being level 1; as {@code Json.MAPPER}'s limit. */
+  static final int MAX_DEPTH = 32;
+  /**
+   * Most digits in a number: of an integer, its digits; of a number with a fraction or exponent,
+   * the digits of all three parts together. These are the lengths Jackson's {@code
+   * StreamReadConstraints.maxNumberLength} bounds.
+   */
+  static final int MAX_NUMBER_DIGITS = 64;
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  // What a byte is inside a string.
+  private static final byte PLAIN = 0;
+  private static final byte QUOTE = 1;
+  private static final byte BACKSLASH = 2;
+  private static final byte CONTROL = 3; // must be escaped (RFC 8259 §7)
+  private static final byte NON_ASCII = 4;
+  private static final byte[] IN_STRING = new byte[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      IN_STRING[c] = c < 0x20 ? CONTROL : c >= 0x80 ? NON_ASCII : PLAIN;
+    }
+    IN_STRING['"'] = QUOTE;
+    IN_STRING['\\'] = BACKSLASH;
+  }
+
+  // The kept claims' names as bytes, indexed as Json.Claims.NAMES.
+  private static final byte[][] CLAIM_NAMES = new byte[Json.Claims.NAMES.length][];
+
+  static {
+    for (int i = 0; i < CLAIM_NAMES.length; i++) {
+      CLAIM_NAMES[i] = Json.Claims.NAMES[i].getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
+  /** Unwinds the read at the first error; carries nothing, so one instance serves all. */
+  private static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Malformed() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final Malformed MALFORMED = new Malformed();
+
+  private final byte[] b;
+  private int pos;
+  private int depth;
+  // The name last read by readName: its bytes b[nameStart, nameEnd) between the quotes, and its text
+  // when that is not those bytes one for one (an escape or a non-ASCII character), else null.
+  private int nameStart;
+  private int nameEnd;
+  private String nameText;
+
+  private JsonReader(byte[] b) {
+    this.b = b;
+  }
+
+  /** The whole object as a tree, or null when the bytes are not exactly one JSON object. */
+  static ObjectNode readObject(byte[] utf8) {
+    JsonReader r = new JsonReader(utf8);
+    try {
+      r.beginRoot();
+      ObjectNode root = r.objectAfterBrace();
+      r.endRoot();
+      return root;
+    } catch (Malformed e) {
+      return null;
+    }
+  }
+
+  /**
+   * The protocol claims of a payload ({@link Json.Claims#NAMES}), or null when the bytes are not
+   * exactly one JSON object.
+   */
+  static Json.Claims readClaims(byte[] utf8) {
+    JsonReader r = new JsonReader(utf8);
+    try {
+      Json.Claims claims = new Json.Claims(utf8);
+      r.beginRoot();
+      if (!r.emptyObject()) {
+        Set<String> others = null; // only payloads with other members need it
+        do {
+          r.readName();
+          int index = r.nameText == null ? r.claimIndex() : Json.Claims.index(r.nameText);
+          if (index >= 0) {
+            if (!claims.put(index, r.value())) {
+              throw MALFORMED;
+            }
+          } else {
+            if (others == null) {
+              others = new HashSet<>();
+            }
+            if (!others.add(r.name())) {
+              throw MALFORMED;
+            }
+            r.skipValue();
+          }
+        } while (r.nextMember());
+      }
+      r.endRoot();
+      return claims;
+    } catch (Malformed e) {
+      return null;
+    }
+  }
+
+  /** The members of a JOSE header the verifier reads, or null when the bytes are not exactly one JSON object. */
+  static Json.Header readHeader(byte[] utf8) {
+    JsonReader r = new JsonReader(utf8);
+    try {
+      Json.Header header = new Json.Header();
+      r.beginRoot();
+      if (!r.emptyObject()) {
+        Set<String> others = null;
+        do {
+          r.readName();
+          // Every value is read in full, also those ignored, so the header is held to the same rules.
+          switch (r.nameText == null ? r.headerIndex() : headerIndex(r.nameText)) {
+            case 0:
+              header.alg = r.uniqueValue(header.alg);
+              break;
+            case 1:
+              header.kid = r.uniqueValue(header.kid);
+              break;
+            case 2:
+              header.typ = r.uniqueValue(header.typ);
+              break;
+            case 3:
+              header.crit = r.uniqueValue(header.crit);
+              break;
+            default:
+              if (others == null) {
+                others = new HashSet<>();
+              }
+              if (!others.add(r.name())) {
+                throw MALFORMED;
+              }
+              r.skipValue();
+          }
+        } while (r.nextMember());
+      }
+      r.endRoot();
+      return header;
+    } catch (Malformed e) {
+      return null;
+    }
+  }
+
+  private JsonNode uniqueValue(JsonNode previous) throws Malformed {
+    if (previous != null) {
+      throw MALFORMED;
+    }
+    return value();
+  }
+
+  // ---- structure
+
+  private void beginRoot() throws Malformed {
+    skipWhitespace();
+    if (next() != '{') {
+      throw MALFORMED;
+    }
+    depth = 1;
+  }
+
+  private void endRoot() throws Malformed {
+    skipWhitespace();
+    if (pos != b.length) {
+      throw MALFORMED;
+    }
+  }
+
+  private void enter() throws Malformed {
+    if (++depth > MAX_DEPTH) {
+      throw MALFORMED;
+    }
+  }
+
+  /** After a '{': true, with the '}' consumed, when the object has no members. */
+  private boolean emptyObject() throws Malformed {
+    skipWhitespace();
+    if (pos < b.length && b[pos] == '}') {
+      pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /** After a member's value: true when a ',' follows, false when the object's '}' does. */
+  private boolean nextMember() throws Malformed {
+    skipWhitespace();
+    byte c = next();
+    if (c == ',') {
+      return true;
+    }
+    if (c != '}') {
+      throw MALFORMED;
+    }
+    return false;
+  }
+
+  /** Reads a member's name and its ':' into nameStart, nameEnd and nameText. */
+  private void readName() throws Malformed {
+    skipWhitespace();
+    if (next() != '"') {
+      throw MALFORMED;
+    }
+    int start = pos;
+    int i = plainRun(start);
+    nameStart = start;
+    if (b[i] == '"') {
+      nameText = null;
+      nameEnd = i;
+      pos = i + 1;
+    } else {
+      nameText = stringRest(start, i, true);
+      nameEnd = pos - 1;
+    }
+    skipWhitespace();
+    if (next() != ':') {
+      throw MALFORMED;
+    }
+  }
+
+  /** The name last read, as a String. */
+  private String name() {
+    return nameText != null ? nameText : ascii(nameStart, nameEnd);
+  }
+
+  private static final String[] HEADER_NAMES = {"alg", "kid", "typ", "crit"};
+
+  /** The index in {@link #HEADER_NAMES} of a name, or -1. */
+  private static int headerIndex(String name) {
+    return Arrays.asList(HEADER_NAMES).indexOf(name);
+  }
+
+  /** The index in {@link #HEADER_NAMES} of the name last read when it is plain ASCII, or -1. */
+  private int headerIndex() {
+    int start = nameStart;
+    switch (nameEnd - start) {
+      case 3:
+        switch ((b[start] << 16) | (b[start + 1] << 8) | b[start + 2]) {
+          case 'a' << 16 | 'l' << 8 | 'g': return 0;
+          case 'k' << 16 | 'i' << 8 | 'd': return 1;
+          case 't' << 16 | 'y' << 8 | 'p': return 2;
+          default: return -1;
+        }
+      case 4:
+        return b[start] == 'c' && b[start + 1] == 'r' && b[start + 2] == 'i' && b[start + 3] == 't' ? 3 : -1;
+      default:
+        return -1;
+    }
+  }
+
+  /** The index in {@link Json.Claims#NAMES} of the name last read when it is plain ASCII, or -1. */
+  private int claimIndex() {
+    int start = nameStart;
+    int length = nameEnd - start;
+    if (length == 3) { // eleven of the sixteen: one comparison of three bytes instead of eleven
+      switch ((b[start] << 16) | (b[start + 1] << 8) | b[start + 2]) {
+        case 'i' << 16 | 's' << 8 | 's': return 0;
+        case 's' << 16 | 'u' << 8 | 'b': return 1;
+        case 'a' << 16 | 'u' << 8 | 'd': return 2;
+        case 'a' << 16 | 'z' << 8 | 'p': return 3;
+        case 'e' << 16 | 'x' << 8 | 'p': return 4;
+        case 'i' << 16 | 'a' << 8 | 't': return 5;
+        case 'n' << 16 | 'b' << 8 | 'f': return 6;
+        case 'a' << 16 | 'c' << 8 | 'r': return 9;
+        case 'a' << 16 | 'm' << 8 | 'r': return 10;
+        case 's' << 16 | 'i' << 8 | 'd': return 11;
+        case 'j' << 16 | 't' << 8 | 'i': return 12;
+        default: return -1;
+      }
+    }
+    for (int i = 0; i < CLAIM_NAMES.length; i++) {
+      byte[] name = CLAIM_NAMES[i];
+      if (name.length == length && Arrays.equals(b, start, nameEnd, name, 0, length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  // ---- values
+
+  /** Reads a value and builds its node, typed as databind's tree reader types it. */
+  private JsonNode value() throws Malformed {
+    skipWhitespace();
+    byte c = next();
+    switch (c) {
+      case '{':
+        enter();
+        ObjectNode object = objectAfterBrace();
+        depth--;
+        return object;
+      case '[':
+        return arrayAfterBracket();
+      case '"':
+        return NODES.textNode(stringAfterQuote());
+      case 't':
+        literal('r', 'u', 'e');
+        return BooleanNode.TRUE;
+      case 'f':
+        literal('a', 'l', 's', 'e');
+        return BooleanNode.FALSE;
+      case 'n':
+        literal('u', 'l', 'l');
+        return NullNode.getInstance();
+      default:
+        return number(pos - 1, true);
+    }
+  }
+
+  /** Reads a value to the same rules as {@link #value()} without building anything. */
+  private void skipValue() throws Malformed {
+    skipWhitespace();
+    byte c = next();
+    switch (c) {
+      case '{': {
+        enter();
+        if (!emptyObject()) {
+          Set<String> names = new HashSet<>();
+          do {
+            readName();
+            if (!names.add(name())) {
+              throw MALFORMED;
+            }
+            skipValue();
+          } while (nextMember());
+        }
+        depth--;
+        return;
+      }
+      case '[':
+        enter();
+        skipWhitespace();
+        if (pos < b.length && b[pos] == ']') {
+          pos++;
+        } else {
+          do {
+            skipValue();
+          } while (nextElement());
+        }
+        depth--;
+        return;
+      case '"': {
+        int i = plainRun(pos);
+        if (b[i] == '"') {
+          pos = i + 1;
+        } else {
+          stringRest(pos, i, false);
+        }
+        return;
+      }
+      case 't':
+        literal('r', 'u', 'e');
+        return;
+      case 'f':
+        literal('a', 'l', 's', 'e');
+        return;
+      case 'n':
+        literal('u', 'l', 'l');
+        return;
+      default:
+        number(pos - 1, false);
+    }
+  }
+
+  /** The members of an object whose '{' was read (and counted in depth). */
+  private ObjectNode objectAfterBrace() throws Malformed {
+    Map<String, JsonNode> members = new LinkedHashMap<>();
+    if (!emptyObject()) {
+      do {
+        readName();
+        if (members.put(name(), value()) != null) {
+          throw MALFORMED;
+        }
+      } while (nextMember());
+    }
+    return new ObjectNode(NODES, members);
+  }
+
+  private ArrayNode arrayAfterBracket() throws Malformed {
+    enter();
+    ArrayNode array = NODES.arrayNode();
+    skipWhitespace();
+    if (pos < b.length && b[pos] == ']') {
+      pos++;
+    } else {
+      do {
+        array.add(value());
+      } while (nextElement());
+    }
+    depth--;
+    return array;
+  }
+
+  /** After an array element: true when a ',' follows, false when the array's ']' does. */
+  private boolean nextElement() throws Malformed {
+    skipWhitespace();
+    byte c = next();
+    if (c == ',') {
+      return true;
+    }
+    if (c != ']') {
+      throw MALFORMED;
+    }
+    return false;
+  }
+
+  private void literal(char... rest) throws Malformed {
+    if (pos + rest.length > b.length) {
+      throw MALFORMED;
+    }
+    for (char c : rest) {
+      if (b[pos++] != c) {
+        throw MALFORMED;
+      }
+    }
+  }
+
+  /**
+   * A number starting at {@code b[start]} (RFC 8259 §6: no leading zeros, no '+', digits on both
+   * sides of a '.'), as databind types it: an integer as IntNode, LongNode or BigIntegerNode by
+   * magnitude, anything with a fraction or an exponent as DoubleNode. Null when not built.
+   */
+  private JsonNode number(int start, boolean build) throws Malformed {
+    int i = start;
+    if (b[i] == '-') {
+      i++;
+    }
+    int intStart = i;
+    if (i < b.length && b[i] == '0') {
+      i++; // a digit after it is caught by the caller as a missing separator, as "01" should be
+    } else {
+      i = digits(i);
+    }
+    int intDigits = i - intStart;
+    if (intDigits == 0) {
+      throw MALFORMED; // also every byte that cannot start a value
+    }
+    int fractionDigits = 0;
+    int exponentDigits = 0;
+    boolean integer = true;
+    if (i < b.length && b[i] == '.') {
+      integer = false;
+      int from = ++i;
+      i = digits(i);
+      fractionDigits = i - from;
+      if (fractionDigits == 0) {
+        throw MALFORMED;
+      }
+    }
+    if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+      integer = false;
+      i++;
+      if (i < b.length && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int from = i;
+      i = digits(i);
+      exponentDigits = i - from;
+      if (exponentDigits == 0) {
+        throw MALFORMED;
+      }
+    }
+    if ((integer ? intDigits : intDigits + fractionDigits + exponentDigits) > MAX_NUMBER_DIGITS) {
+      throw MALFORMED;
+    }
+    pos = i;
+    if (!build) {
+      return null;
+    }
+    if (!integer) {
+      return NODES.numberNode(Double.parseDouble(ascii(start, i)));
+    }
+    if (intDigits <= 18) {
+      long value = 0;
+      for (int k = intStart; k < i; k++) {
+        value = value * 10 + (b[k] - '0');
+      }
+      if (intStart != start) {
+        value = -value;
+      }
+      return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
+    }
+    BigInteger value = new BigInteger(ascii(start, i));
+    return value.bitLength() < Long.SIZE ? NODES.numberNode(value.longValue()) : NODES.numberNode(value);
+  }
+
+  private int digits(int i) {
+    while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+      i++;
+    }
+    return i;
+  }
+
+  // ---- strings
+
+  /** A string value whose opening quote was read; pos ends after the closing quote. */
+  private String stringAfterQuote() throws Malformed {
+    int start = pos;
+    int i = plainRun(start);
+    if (b[i] == '"') {
+      pos = i + 1;
+      return ascii(start, i);
+    }
+    return stringRest(start, i, true);
+  }
+
+  /** The index of the first byte from {@code i} on that is not a plain ASCII string character. */
+  private int plainRun(int i) throws Malformed {
+    byte[] b = this.b;
+    while (i < b.length && IN_STRING[b[i] & 0xff] == PLAIN) {
+      i++;
+    }
+    if (i == b.length) {
+      throw MALFORMED; // unterminated
+    }
+    return i;
+  }
+
+  /**
+   * The rest of a string that began at {@code start} and has plain characters up to {@code i}: its
+   * text when {@code build}, else null after checking it; pos ends after the closing quote.
+   */
+  private String stringRest(int start, int i, boolean build) throws Malformed {
+    StringBuilder text = build ? new StringBuilder(i - start + 16).append(ascii(start, i)) : null;
+    while (true) {
+      if (i >= b.length) {
+        throw MALFORMED;
+      }
+      int c = b[i] & 0xff;
+      switch (IN_STRING[c]) {
+        case PLAIN:
+          if (text != null) {
+            text.append((char) c);
+          }
+          i++;
+          break;
+        case QUOTE:
+          pos = i + 1;
+          return text == null ? null : text.toString();
+        case BACKSLASH:
+          i = escape(i + 1, text);
+          break;
+        case NON_ASCII:
+          i = utf8(i, text);
+          break;
+        default:
+          throw MALFORMED; // an unescaped control character
+      }
+    }
+  }
+
+  /** The escape whose backslash precedes {@code b[i]} (RFC 8259 §7); returns the index after it. */
+  private int escape(int i, StringBuilder text) throws Malformed {
+    if (i >= b.length) {
+      throw MALFORMED;
+    }
+    char c;
+    switch (b[i]) {
+      case '"': c = '"'; break;
+      case '\\': c = '\\'; break;
+      case '/': c = '/'; break;
+      case 'b': c = '\b'; break;
+      case 'f': c = '\f'; break;
+      case 'n': c = '\n'; break;
+      case 'r': c = '\r'; break;
+      case 't': c = '\t'; break;
+      case 'u': {
+        if (i + 4 >= b.length) {
+          throw MALFORMED;
+        }
+        int value = 0;
+        for (int k = i + 1; k <= i + 4; k++) {
+          int digit = Character.digit(b[k], 16);
+          if (digit < 0) {
+            throw MALFORMED;
+          }
+          value = value << 4 | digit;
+        }
+        // A lone surrogate is kept as the code unit it names, as databind does: RFC 8259 §8.2 lets
+        // it through the grammar, and no claim the validator checks can hold one and still match.
+        c = (char) value;
+        i += 4;
+        break;
+      }
+      default:
+        throw MALFORMED;
+    }
+    if (text != null) {
+      text.append(c);
+    }
+    return i + 1;
+  }
+
+  /**
+   * The well-formed UTF-8 sequence (RFC 3629 §4) that starts at {@code b[i]}; returns the index
+   * after it. Overlong forms, surrogates and code points above U+10FFFF are errors.
+   */
+  private int utf8(int i, StringBuilder text) throws Malformed {
+    int lead = b[i] & 0xff;
+    int count;
+    int min = 0x80; // the range of the first continuation byte, which the lead byte narrows
+    int max = 0xBF;
+    int codePoint;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      count = 1;
+      codePoint = lead & 0x1F;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      count = 2;
+      codePoint = lead & 0x0F;
+      if (lead == 0xE0) {
+        min = 0xA0;
+      } else if (lead == 0xED) {
+        max = 0x9F;
+      }
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      count = 3;
+      codePoint = lead & 0x07;
+      if (lead == 0xF0) {
+        min = 0x90;
+      } else if (lead == 0xF4) {
+        max = 0x8F;
+      }
+    } else {
+      throw MALFORMED;
+    }
+    if (i + count >= b.length) {
+      throw MALFORMED;
+    }
+    for (int k = 1; k <= count; k++) {
+      int c = b[i + k] & 0xff;
+      if (c < min || c > max) {
+        throw MALFORMED;
+      }
+      min = 0x80;
+      max = 0xBF;
+      codePoint = codePoint << 6 | (c & 0x3F);
+    }
+    if (text != null) {
+      text.appendCodePoint(codePoint);
+    }
+    return i + count + 1;
+  }
+
+  // ---- bytes
+
+  private void skipWhitespace() {
+    byte[] b = this.b;
+    int i = pos;
+    while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+      i++;
+    }
+    pos = i;
+  }
+
+  private byte next() throws Malformed {
+    if (pos >= b.length) {
+      throw MALFORMED;
+    }
+    return b[pos++];
+  }
+
+  /** The ASCII bytes {@code b[from, to)} as a String, by one copy. */
+  private String ascii(int from, int to) {
+    return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+}
