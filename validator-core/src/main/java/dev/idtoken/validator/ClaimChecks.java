@@ -26,6 +26,13 @@ final class ClaimChecks {
   private static final Set<String> STRING_CLAIMS = Set.of("iss", "sub", "azp", "nonce", "acr", "sid",
       "jti", "at_hash", "c_hash", "s_hash");
   private static final Set<String> DATE_CLAIMS = Set.of("exp", "iat", "nbf", "auth_time");
+  // The JSON type each kept claim must have, by its index in Json.Claims.NAMES.
+  private static final byte ANY = 0;
+  private static final byte STRING = 1;
+  private static final byte DATE = 2;
+  private static final byte AUDIENCE = 3;
+  private static final byte STRING_ARRAY = 4;
+  private static final byte[] TYPES = types();
   private static final int MAX_SUBJECT_LENGTH = 255;
 
   private final String issuer;
@@ -171,25 +178,43 @@ final class ClaimChecks {
     return c != 0 ? c : Long.compare(nanos, b.getNano());
   }
 
+  private static byte[] types() {
+    byte[] types = new byte[Json.Claims.NAMES.length];
+    for (int i = 0; i < types.length; i++) {
+      String name = Json.Claims.NAMES[i];
+      types[i] = STRING_CLAIMS.contains(name) ? STRING
+          : DATE_CLAIMS.contains(name) ? DATE
+          : name.equals("aud") ? AUDIENCE
+          : name.equals("amr") ? STRING_ARRAY
+          : ANY;
+    }
+    return types;
+  }
+
   /** Reports every known claim whose JSON type is wrong, in payload order; returns their names. */
   private static Set<String> checkTypes(Json.Claims claims, List<ValidationError> errors) {
     Set<String> malformed = null;
     for (int i = 0; i < claims.size(); i++) {
-      String name = claims.name(i);
       JsonNode value = claims.value(i);
       boolean ok;
-      if (STRING_CLAIMS.contains(name)) {
-        ok = value.isTextual();
-      } else if (DATE_CLAIMS.contains(name)) {
-        ok = NumericDate.toInstant(value) != null;
-      } else if (name.equals("aud")) {
-        ok = isAudience(value);
-      } else if (name.equals("amr")) {
-        ok = isStringArray(value, false);
-      } else {
-        ok = true;
+      switch (TYPES[claims.indexAt(i)]) {
+        case STRING:
+          ok = value.isTextual();
+          break;
+        case DATE:
+          ok = NumericDate.toInstant(value) != null;
+          break;
+        case AUDIENCE:
+          ok = isAudience(value);
+          break;
+        case STRING_ARRAY:
+          ok = isStringArray(value, false);
+          break;
+        default:
+          ok = true;
       }
       if (!ok) {
+        String name = claims.name(i);
         if (malformed == null) {
           malformed = new HashSet<>();
         }

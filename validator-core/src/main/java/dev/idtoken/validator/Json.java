@@ -106,6 +106,11 @@ final class Json {
       return NAMES[order[i]];
     }
 
+    /** The index in {@link #NAMES} of the {@code i}-th kept claim in payload order. */
+    int indexAt(int i) {
+      return order[i];
+    }
+
     /** The value of the {@code i}-th kept claim in payload order. */
     JsonNode value(int i) {
       return values[order[i]];

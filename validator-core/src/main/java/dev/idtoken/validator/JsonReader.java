@@ -114,7 +114,7 @@ final class JsonReader {
       Json.Claims claims = new Json.Claims(utf8);
       r.beginRoot();
       if (!r.emptyObject()) {
-        Set<String> others = null; // only payloads with other members need it
+        Names others = null; // only payloads with other members need it
         do {
           r.readName();
           int index = r.nameText == null ? r.claimIndex() : Json.Claims.index(r.nameText);
@@ -124,11 +124,9 @@ final class JsonReader {
             }
           } else {
             if (others == null) {
-              others = new HashSet<>();
+              others = r.new Names();
             }
-            if (!others.add(r.name())) {
-              throw MALFORMED;
-            }
+            others.add();
             r.skipValue();
           }
         } while (r.nextMember());
@@ -147,7 +145,7 @@ final class JsonReader {
       Json.Header header = new Json.Header();
       r.beginRoot();
       if (!r.emptyObject()) {
-        Set<String> others = null;
+        Names others = null;
         do {
           r.readName();
           // Every value is read in full, also those ignored, so the header is held to the same rules.
@@ -166,11 +164,9 @@ final class JsonReader {
               break;
             default:
               if (others == null) {
-                others = new HashSet<>();
+                others = r.new Names();
               }
-              if (!others.add(r.name())) {
-                throw MALFORMED;
-              }
+              others.add();
               r.skipValue();
           }
         } while (r.nextMember());
@@ -255,6 +251,46 @@ final class JsonReader {
     skipWhitespace();
     if (next() != ':') {
       throw MALFORMED;
+    }
+  }
+
+  /**
+   * The names of one object's members that are not kept, to refuse a repeated one. The first few,
+   * when plain ASCII, are compared byte for byte, which for the handful of names an object has costs
+   * less than hashing Strings; past that, or from the first name with an escape or a non-ASCII
+   * character, every name goes into a hash set, whose cost stays linear however many names a
+   * hostile document has.
+   */
+  private final class Names {
+    private static final int COMPARED = 8;
+    private final int[] spans = new int[2 * COMPARED]; // start and end of each name's bytes
+    private int count;
+    private Set<String> set; // once in use, holds every name so far
+
+    /** Adds the name last read by {@link #readName()}; a repeat is malformed. */
+    void add() throws Malformed {
+      if (set == null && nameText == null && count < COMPARED) {
+        int length = nameEnd - nameStart;
+        for (int k = 0; k < 2 * count; k += 2) {
+          if (spans[k + 1] - spans[k] == length
+              && Arrays.equals(b, spans[k], spans[k + 1], b, nameStart, nameEnd)) {
+            throw MALFORMED;
+          }
+        }
+        spans[2 * count] = nameStart;
+        spans[2 * count + 1] = nameEnd;
+        count++;
+        return;
+      }
+      if (set == null) {
+        set = new HashSet<>();
+        for (int k = 0; k < 2 * count; k += 2) {
+          set.add(ascii(spans[k], spans[k + 1]));
+        }
+      }
+      if (!set.add(name())) {
+        throw MALFORMED;
+      }
     }
   }
 
@@ -355,12 +391,10 @@ final class JsonReader {
       case '{': {
         enter();
         if (!emptyObject()) {
-          Set<String> names = new HashSet<>();
+          Names names = new Names();
           do {
             readName();
-            if (!names.add(name())) {
-              throw MALFORMED;
-            }
+            names.add();
             skipValue();
           } while (nextMember());
         }

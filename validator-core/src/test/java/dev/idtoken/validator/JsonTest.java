@@ -188,7 +188,10 @@ class JsonTest {
         "{\"jwk\":{\"kty\":\"RSA\",\"kty\":\"EC\"},\"alg\":\"RS256\"}",
         "{\"\\u0061lg\":\"RS256\",\"kid\":\"k\"}", "{\"alg\":\"RS256\",\"\\u0061lg\":\"none\"}",
         "{\"crit\":[\"x\"],\"cri\":1,\"crits\":2,\"al\":3,\"algs\":4,\"Alg\":5}",
-        "{\"alg\":\"RS256\",\"x\":1,\"x\":1}");
+        "{\"alg\":\"RS256\",\"x\":1,\"x\":1}", "{\"x\":1,\"\\u0078\":2,\"alg\":\"RS256\"}",
+        "{\"x\":{\"y\":1,\"\\u0079\":2}}", "{\"x\":{\"é\":1,\"\\u00e9\":2}}", "{\"x\":{\"ab\":1,\"ba\":2,\"a\":3,\"b\":4}}",
+        manyNames(9, "n0"), manyNames(9, "n8"), manyNames(9, "n9"), manyNames(20, "n3"), manyNames(20, "\\u006e19"),
+        manyNames(20, null), "{\"x\":" + manyNames(12, "n11") + "}", "{\"x\":[" + manyNames(12, "n2") + "]}");
     for (String c : cases) {
       assertSameAsReference(c.getBytes(StandardCharsets.UTF_8));
       assertHeaderSameAsReference(c.getBytes(StandardCharsets.UTF_8));
@@ -197,6 +200,28 @@ class JsonTest {
       assertSameAsReference(c.getBytes(StandardCharsets.UTF_8));
       assertHeaderSameAsReference(c.getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** An object of {@code count} distinct members n0, n1, ..., and then {@code repeat} again if not null. */
+  private static String manyNames(int count, String repeat) {
+    StringBuilder json = new StringBuilder("{");
+    for (int i = 0; i < count; i++) {
+      json.append("\"n").append(i).append("\":").append(i).append(',');
+    }
+    if (repeat != null) {
+      json.append('"').append(repeat).append("\":true,");
+    }
+    return json.append("\"alg\":\"ES256\"}").toString();
+  }
+
+  /** A header of thousands of members is read, and a repeat of its first name is found at the end. */
+  @Test
+  void parseHeader_thousandsOfMembers_repeatFound() {
+    String members = manyNames(2000, null);
+    assertNotNull(Json.parseHeader(members.getBytes(StandardCharsets.UTF_8)));
+    String repeated = manyNames(2000, "n0");
+    assertNull(Json.parseHeader(repeated.getBytes(StandardCharsets.UTF_8)));
+    assertNull(Json.parseClaims(repeated.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
