@@ -23,6 +23,7 @@ final class Json {
           .streamReadConstraints(StreamReadConstraints.builder()
               .maxNestingDepth(JsonReader.MAX_DEPTH)
               .maxNumberLength(JsonReader.MAX_NUMBER_DIGITS)
+              .maxNameLength(JsonReader.MAX_NAME_BYTES)
               .build())
           .build())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)

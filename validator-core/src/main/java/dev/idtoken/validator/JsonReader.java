@@ -17,16 +17,20 @@ import java.util.Set;
 /**
  * The token path's JSON reader: reads a JOSE header or an ID token payload straight from its bytes,
  * to the rules of {@link Json#MAPPER}'s strict tree reader (RFC 8259; a repeated member name at any
- * depth, trailing data, more than {@value #MAX_DEPTH} levels of nesting or a number of more than
- * {@value #MAX_NUMBER_DIGITS} digits are errors), and stricter in one respect: the text must be
- * well-formed UTF-8 (RFC 3629), where Jackson lets overlong forms and encoded surrogates through, so
- * two byte strings never read as the same text.
+ * depth, trailing data, more than {@value #MAX_DEPTH} levels of nesting, a number of more than
+ * {@value #MAX_NUMBER_DIGITS} digits or a name of more than {@value #MAX_NAME_BYTES} bytes are
+ * errors), and stricter in two respects: the text must be well-formed UTF-8 (RFC 3629), where
+ * Jackson lets overlong forms and encoded surrogates through, so two byte strings never read as the
+ * same text; and it must be UTF-8 at all: a byte order mark or a NUL outside a string, from which
+ * Jackson would detect UTF-16 or UTF-32, is an error like any other stray byte.
  *
  * <p>Nodes are built only for the members a caller keeps; every other value is checked to the same
  * rules and skipped. Strings without escapes become {@code String}s by one copy; names are matched
  * against the kept ones from their bytes. It exists because Jackson's parser set-up and name
  * canonicalisation cost more than the whole read of a 50-byte header. {@code JsonTest} holds it to
- * databind's {@code readTree} on hand-written and mutated inputs.
+ * databind's {@code readTree} on hand-written and mutated inputs. Reading and skipping are separate
+ * paths ({@link #value()}, {@link #skipValue()}) so that skipping builds nothing; the test covers
+ * both.
  *
  * <p>Not thread-safe; one instance reads one document.
  */
@@ -39,6 +43,8 @@ final class JsonReader {
    * StreamReadConstraints.maxNumberLength} bounds.
    */
   static final int MAX_NUMBER_DIGITS = 64;
+  /** Longest member name, in UTF-8 bytes of the decoded name; as {@code Json.MAPPER}'s limit. */
+  static final int MAX_NAME_BYTES = 50_000;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -244,9 +250,15 @@ final class JsonReader {
       nameText = null;
       nameEnd = i;
       pos = i + 1;
+      if (i - start > MAX_NAME_BYTES) {
+        throw MALFORMED;
+      }
     } else {
-      nameText = stringRest(start, i, true);
+      nameText = stringRest(start, i, true, true);
       nameEnd = pos - 1;
+      if (utf8Length(nameText) > MAX_NAME_BYTES) {
+        throw MALFORMED;
+      }
     }
     skipWhitespace();
     if (next() != ':') {
@@ -294,6 +306,17 @@ final class JsonReader {
     }
   }
 
+  // The length of a name's UTF-8 encoding. It has no lone surrogates (see escape), so each pair
+  // counts four bytes, as Jackson counts it.
+  private static int utf8Length(String text) {
+    int length = 0;
+    for (int k = 0; k < text.length(); k++) {
+      char c = text.charAt(k);
+      length += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    return length;
+  }
+
   /** The name last read, as a String. */
   private String name() {
     return nameText != null ? nameText : ascii(nameStart, nameEnd);
@@ -303,7 +326,12 @@ final class JsonReader {
 
   /** The index in {@link #HEADER_NAMES} of a name, or -1. */
   private static int headerIndex(String name) {
-    return Arrays.asList(HEADER_NAMES).indexOf(name);
+    for (int i = 0; i < HEADER_NAMES.length; i++) {
+      if (HEADER_NAMES[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The index in {@link #HEADER_NAMES} of the name last read when it is plain ASCII, or -1. */
@@ -370,13 +398,13 @@ final class JsonReader {
       case '"':
         return NODES.textNode(stringAfterQuote());
       case 't':
-        literal('r', 'u', 'e');
+        literal(RUE);
         return BooleanNode.TRUE;
       case 'f':
-        literal('a', 'l', 's', 'e');
+        literal(ALSE);
         return BooleanNode.FALSE;
       case 'n':
-        literal('u', 'l', 'l');
+        literal(ULL);
         return NullNode.getInstance();
       default:
         return number(pos - 1, true);
@@ -418,18 +446,18 @@ final class JsonReader {
         if (b[i] == '"') {
           pos = i + 1;
         } else {
-          stringRest(pos, i, false);
+          stringRest(pos, i, false, false);
         }
         return;
       }
       case 't':
-        literal('r', 'u', 'e');
+        literal(RUE);
         return;
       case 'f':
-        literal('a', 'l', 's', 'e');
+        literal(ALSE);
         return;
       case 'n':
-        literal('u', 'l', 'l');
+        literal(ULL);
         return;
       default:
         number(pos - 1, false);
@@ -478,15 +506,16 @@ final class JsonReader {
     return false;
   }
 
-  private void literal(char... rest) throws Malformed {
-    if (pos + rest.length > b.length) {
+  // The rest of true, false and null after their first byte.
+  private static final byte[] RUE = {'r', 'u', 'e'};
+  private static final byte[] ALSE = {'a', 'l', 's', 'e'};
+  private static final byte[] ULL = {'u', 'l', 'l'};
+
+  private void literal(byte[] rest) throws Malformed {
+    if (pos + rest.length > b.length || !Arrays.equals(b, pos, pos + rest.length, rest, 0, rest.length)) {
       throw MALFORMED;
     }
-    for (char c : rest) {
-      if (b[pos++] != c) {
-        throw MALFORMED;
-      }
-    }
+    pos += rest.length;
   }
 
   /**
@@ -575,7 +604,7 @@ final class JsonReader {
       pos = i + 1;
       return ascii(start, i);
     }
-    return stringRest(start, i, true);
+    return stringRest(start, i, true, false);
   }
 
   /** The index of the first byte from {@code i} on that is not a plain ASCII string character. */
@@ -592,9 +621,10 @@ final class JsonReader {
 
   /**
    * The rest of a string that began at {@code start} and has plain characters up to {@code i}: its
-   * text when {@code build}, else null after checking it; pos ends after the closing quote.
+   * text when {@code build}, else null after checking it; pos ends after the closing quote. A member
+   * name ({@code name}) is held to the stricter rule for surrogate escapes (see escape).
    */
-  private String stringRest(int start, int i, boolean build) throws Malformed {
+  private String stringRest(int start, int i, boolean build, boolean name) throws Malformed {
     StringBuilder text = build ? new StringBuilder(i - start + 16).append(ascii(start, i)) : null;
     while (true) {
       if (i >= b.length) {
@@ -612,7 +642,7 @@ final class JsonReader {
           pos = i + 1;
           return text == null ? null : text.toString();
         case BACKSLASH:
-          i = escape(i + 1, text);
+          i = escape(i + 1, text, name);
           break;
         case NON_ASCII:
           i = utf8(i, text);
@@ -623,8 +653,14 @@ final class JsonReader {
     }
   }
 
-  /** The escape whose backslash precedes {@code b[i]} (RFC 8259 §7); returns the index after it. */
-  private int escape(int i, StringBuilder text) throws Malformed {
+  /**
+   * The escape whose backslash precedes {@code b[i]} (RFC 8259 §7); returns the index after it. A
+   * {@code \\u} escape of a lone surrogate is kept in a value as the code unit it names, as databind
+   * keeps it (RFC 8259 §8.2 lets it through the grammar, and no checked claim can hold one and still
+   * match); in a member name, as databind has it, a high surrogate must be followed at once by the
+   * escape of a low one, and a low one alone is refused.
+   */
+  private int escape(int i, StringBuilder text, boolean name) throws Malformed {
     if (i >= b.length) {
       throw MALFORMED;
     }
@@ -639,21 +675,22 @@ final class JsonReader {
       case 'r': c = '\r'; break;
       case 't': c = '\t'; break;
       case 'u': {
-        if (i + 4 >= b.length) {
-          throw MALFORMED;
-        }
-        int value = 0;
-        for (int k = i + 1; k <= i + 4; k++) {
-          int digit = Character.digit(b[k], 16);
-          if (digit < 0) {
+        c = hex4(i + 1);
+        i += 4;
+        if (name && Character.isSurrogate(c)) {
+          if (!Character.isHighSurrogate(c) || i + 2 >= b.length || b[i + 1] != '\\' || b[i + 2] != 'u') {
             throw MALFORMED;
           }
-          value = value << 4 | digit;
+          char low = hex4(i + 3);
+          if (!Character.isLowSurrogate(low)) {
+            throw MALFORMED;
+          }
+          if (text != null) {
+            text.append(c);
+          }
+          c = low;
+          i += 6;
         }
-        // A lone surrogate is kept as the code unit it names, as databind does: RFC 8259 §8.2 lets
-        // it through the grammar, and no claim the validator checks can hold one and still match.
-        c = (char) value;
-        i += 4;
         break;
       }
       default:
@@ -663,6 +700,22 @@ final class JsonReader {
       text.append(c);
     }
     return i + 1;
+  }
+
+  /** The code unit named by the four hex digits at {@code b[i]}. */
+  private char hex4(int i) throws Malformed {
+    if (i + 3 >= b.length) {
+      throw MALFORMED;
+    }
+    int value = 0;
+    for (int k = i; k < i + 4; k++) {
+      int digit = Character.digit(b[k], 16);
+      if (digit < 0) {
+        throw MALFORMED;
+      }
+      value = value << 4 | digit;
+    }
+    return (char) value;
   }
 
   /**
