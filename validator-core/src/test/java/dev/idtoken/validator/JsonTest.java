@@ -320,6 +320,116 @@ class JsonTest {
     mutate(HEADER.getBytes(StandardCharsets.UTF_8), 10_000, true);
   }
 
+  /**
+   * Random documents from a JSON grammar salted with what readers get wrong: escaped and surrogate
+   * names equal to kept ones, duplicates, number forms at the digit and int/long limits, escapes and
+   * control characters, deep nesting, missing separators; a quarter get one byte changed.
+   */
+  @Test
+  void parseObject_randomDocuments_agreeWithDatabind() {
+    Random random = new Random(11);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] doc = (new RandomJson(random).object(1)).getBytes(StandardCharsets.UTF_8);
+      if (random.nextInt(4) == 0) {
+        doc[random.nextInt(doc.length)] = (byte) random.nextInt(256);
+      }
+      assertSameAsReference(doc);
+      assertHeaderSameAsReference(doc);
+    }
+  }
+
+  private static final class RandomJson {
+    private static final String[] NAMES = {"iss", "sub", "aud", "exp", "auth_time", "at_hash", "nonce",
+        "alg", "kid", "typ", "crit", "a", "", "\\u0069ss", "al\\u0067", "\\u0061", "a", "é", "\\u00e9",
+        "\\ud83d\\ude00", "😀", "\\ud800", "\\udc00", "\\ud800x", "x\\ny", "\\/", "\u007f", "Aa", "BB"};
+    private static final String[] PIECES = {"a", "é", "€", "😀", "\\n", "\\\"", "\\\\", "\\/", "\\b",
+        "\\u0000", "\\u00E9", "\\uD83D\\uDE00", "\\uD800", "\\uDC00", "\\u12", "\\x", "\u007f", "\t", " "};
+    private static final String[] NUMBERS = {"0", "-0", "01", "+1", "1.", ".5", "1e", "1e+5", "2147483647",
+        "2147483648", "-2147483649", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
+        "1e309", "4.9e-325", "-1.5E-3"};
+    private final Random random;
+
+    RandomJson(Random random) {
+      this.random = random;
+    }
+
+    String object(int depth) {
+      StringBuilder json = new StringBuilder("{");
+      int members = random.nextInt(depth < 3 ? 6 : 3);
+      for (int i = 0; i < members; i++) {
+        json.append(i > 0 ? "," : "").append(whitespace()).append(name()).append(':').append(value(depth));
+      }
+      return json.append(whitespace()).append('}').toString();
+    }
+
+    private String value(int depth) {
+      switch (random.nextInt(depth > 34 ? 6 : 9)) {
+        case 0:
+        case 1:
+          return number();
+        case 2:
+        case 3:
+          return string();
+        case 4:
+          return new String[] {"true", "false", "null", "tru", "nulll"}[random.nextInt(random.nextInt(8) == 0 ? 5 : 3)];
+        case 5:
+          return random.nextBoolean() ? "[]" : "{}";
+        case 6:
+        case 7:
+          return object(depth + 1);
+        default: {
+          StringBuilder array = new StringBuilder("[");
+          int elements = random.nextInt(4);
+          for (int i = 0; i < elements; i++) {
+            array.append(i > 0 ? "," : "").append(whitespace()).append(value(depth + 1));
+          }
+          return array.append(']').toString();
+        }
+      }
+    }
+
+    private String name() {
+      return random.nextInt(5) == 0 ? string() : '"' + NAMES[random.nextInt(NAMES.length)] + '"';
+    }
+
+    private String string() {
+      StringBuilder s = new StringBuilder("\"");
+      for (int n = random.nextInt(6); n > 0; n--) {
+        s.append(PIECES[random.nextInt(PIECES.length)]);
+      }
+      return s.append('"').toString();
+    }
+
+    private String number() {
+      if (random.nextInt(4) == 0) {
+        return NUMBERS[random.nextInt(NUMBERS.length)];
+      }
+      StringBuilder n = new StringBuilder(random.nextBoolean() ? "-" : "");
+      n.append(1 + random.nextInt(9)).append(digits());
+      if (random.nextInt(3) == 0) {
+        n.append('.').append(random.nextInt(9)).append(digits());
+      }
+      if (random.nextInt(3) == 0) {
+        n.append(random.nextBoolean() ? "e" : "E+").append(random.nextInt(9)).append(digits());
+      }
+      return n.toString();
+    }
+
+    // Mostly short, sometimes around the 64-digit limit.
+    private String digits() {
+      int length = random.nextInt(8) == 0 ? 20 + random.nextInt(50) : random.nextInt(4);
+      StringBuilder d = new StringBuilder();
+      for (int i = 0; i < length; i++) {
+        d.append(random.nextInt(10));
+      }
+      return d.toString();
+    }
+
+    private String whitespace() {
+      return random.nextInt(4) == 0 ? new String[] {" ", "\n", "\t", "\r", "  "}[random.nextInt(5)] : "";
+    }
+  }
+
   private static void mutate(byte[] base, int count, boolean header) {
     byte[] alphabet = "{}[]\":,.-+eE0123456789\\ntrufalsu \t\r\n/xé".getBytes(StandardCharsets.UTF_8);
     Random random = new Random(7);
