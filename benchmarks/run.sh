@@ -2,7 +2,7 @@
 # Runs every benchmark of this module and prints the tables (Markdown) that benchmarks/RESULTS.md
 # holds. Never part of ./mvnw verify.
 #
-#   benchmarks/run.sh            full run: ~15-20 minutes on 2 cores
+#   benchmarks/run.sh            full run: ~10 minutes on 2 cores
 #   benchmarks/run.sh --quick    a couple of minutes, to check a change (RS256 JMH, short ratio runs)
 #
 # Output goes to stdout and to benchmarks/target/results-<timestamp>.md.
