@@ -61,12 +61,15 @@ final class Json {
         "nonce", "acr", "amr", "sid", "jti", "at_hash", "c_hash", "s_hash"};
 
     final byte[] payload;
-    private final JsonNode[] values = new JsonNode[NAMES.length];
-    private final byte[] order = new byte[NAMES.length]; // indexes into NAMES, in payload order
-    private int count;
+    private final JsonNode[] values; // by index into NAMES
+    private final byte[] order; // indexes into NAMES, in payload order
+    private final int count;
 
-    Claims(byte[] payload) {
+    Claims(byte[] payload, JsonNode[] values, byte[] order, int count) {
       this.payload = payload;
+      this.values = values;
+      this.order = order;
+      this.count = count;
     }
 
     /** The index of a kept claim's name in {@link #NAMES}, or -1. */
@@ -115,16 +118,6 @@ final class Json {
     /** The value of the {@code i}-th kept claim in payload order. */
     JsonNode value(int i) {
       return values[order[i]];
-    }
-
-    /** Keeps a claim; false when the payload already had it. */
-    boolean put(int index, JsonNode value) {
-      if (values[index] != null) {
-        return false;
-      }
-      values[index] = value;
-      order[count++] = (byte) index;
-      return true;
     }
   }
 

@@ -115,30 +115,12 @@ final class JsonReader {
    * exactly one JSON object.
    */
   static Json.Claims readClaims(byte[] utf8) {
+    JsonNode[] values = new JsonNode[Json.Claims.NAMES.length];
+    byte[] order = new byte[values.length];
     JsonReader r = new JsonReader(utf8);
     try {
-      Json.Claims claims = new Json.Claims(utf8);
-      r.beginRoot();
-      if (!r.emptyObject()) {
-        Names others = null; // only payloads with other members need it
-        do {
-          r.readName();
-          int index = r.nameText == null ? r.claimIndex() : Json.Claims.index(r.nameText);
-          if (index >= 0) {
-            if (!claims.put(index, r.value())) {
-              throw MALFORMED;
-            }
-          } else {
-            if (others == null) {
-              others = r.new Names();
-            }
-            others.add();
-            r.skipValue();
-          }
-        } while (r.nextMember());
-      }
-      r.endRoot();
-      return claims;
+      int count = r.readRoot(false, values, order);
+      return new Json.Claims(utf8, values, order, count);
     } catch (Malformed e) {
       return null;
     }
@@ -146,49 +128,53 @@ final class JsonReader {
 
   /** The members of a JOSE header the verifier reads, or null when the bytes are not exactly one JSON object. */
   static Json.Header readHeader(byte[] utf8) {
+    JsonNode[] values = new JsonNode[HEADER_NAMES.length];
     JsonReader r = new JsonReader(utf8);
     try {
-      Json.Header header = new Json.Header();
-      r.beginRoot();
-      if (!r.emptyObject()) {
-        Names others = null;
-        do {
-          r.readName();
-          // Every value is read in full, also those ignored, so the header is held to the same rules.
-          switch (r.nameText == null ? r.headerIndex() : headerIndex(r.nameText)) {
-            case 0:
-              header.alg = r.uniqueValue(header.alg);
-              break;
-            case 1:
-              header.kid = r.uniqueValue(header.kid);
-              break;
-            case 2:
-              header.typ = r.uniqueValue(header.typ);
-              break;
-            case 3:
-              header.crit = r.uniqueValue(header.crit);
-              break;
-            default:
-              if (others == null) {
-                others = r.new Names();
-              }
-              others.add();
-              r.skipValue();
-          }
-        } while (r.nextMember());
-      }
-      r.endRoot();
-      return header;
+      r.readRoot(true, values, new byte[values.length]);
     } catch (Malformed e) {
       return null;
     }
+    Json.Header header = new Json.Header();
+    header.alg = values[0];
+    header.kid = values[1];
+    header.typ = values[2];
+    header.crit = values[3];
+    return header;
   }
 
-  private JsonNode uniqueValue(JsonNode previous) throws Malformed {
-    if (previous != null) {
-      throw MALFORMED;
+  /**
+   * Reads the root object, keeping the values of the header's or the payload's kept members in
+   * {@code values} by their index and listing those indexes in {@code order} as they come; every
+   * other member is read in full to the same rules and skipped. Returns how many were kept.
+   */
+  private int readRoot(boolean header, JsonNode[] values, byte[] order) throws Malformed {
+    beginRoot();
+    int count = 0;
+    if (!empty('}')) {
+      Names others = null; // only objects with other members need it
+      do {
+        readName();
+        int index = header
+            ? (nameText == null ? headerIndex() : headerIndex(nameText))
+            : (nameText == null ? claimIndex() : Json.Claims.index(nameText));
+        if (index >= 0) {
+          if (values[index] != null) {
+            throw MALFORMED;
+          }
+          values[index] = value();
+          order[count++] = (byte) index;
+        } else {
+          if (others == null) {
+            others = new Names();
+          }
+          others.add();
+          skipValue();
+        }
+      } while (more('}'));
     }
-    return value();
+    endRoot();
+    return count;
   }
 
   // ---- structure
@@ -214,24 +200,24 @@ final class JsonReader {
     }
   }
 
-  /** After a '{': true, with the '}' consumed, when the object has no members. */
-  private boolean emptyObject() throws Malformed {
+  /** After a '{' or '[': true, with {@code close} consumed, when the object or array is empty. */
+  private boolean empty(char close) {
     skipWhitespace();
-    if (pos < b.length && b[pos] == '}') {
+    if (pos < b.length && b[pos] == close) {
       pos++;
       return true;
     }
     return false;
   }
 
-  /** After a member's value: true when a ',' follows, false when the object's '}' does. */
-  private boolean nextMember() throws Malformed {
+  /** After a member or element: true when a ',' follows, false when {@code close} does. */
+  private boolean more(char close) throws Malformed {
     skipWhitespace();
     byte c = next();
     if (c == ',') {
       return true;
     }
-    if (c != '}') {
+    if (c != close) {
       throw MALFORMED;
     }
     return false;
@@ -418,26 +404,23 @@ final class JsonReader {
     switch (c) {
       case '{': {
         enter();
-        if (!emptyObject()) {
+        if (!empty('}')) {
           Names names = new Names();
           do {
             readName();
             names.add();
             skipValue();
-          } while (nextMember());
+          } while (more('}'));
         }
         depth--;
         return;
       }
       case '[':
         enter();
-        skipWhitespace();
-        if (pos < b.length && b[pos] == ']') {
-          pos++;
-        } else {
+        if (!empty(']')) {
           do {
             skipValue();
-          } while (nextElement());
+          } while (more(']'));
         }
         depth--;
         return;
@@ -467,13 +450,13 @@ final class JsonReader {
   /** The members of an object whose '{' was read (and counted in depth). */
   private ObjectNode objectAfterBrace() throws Malformed {
     Map<String, JsonNode> members = new LinkedHashMap<>();
-    if (!emptyObject()) {
+    if (!empty('}')) {
       do {
         readName();
         if (members.put(name(), value()) != null) {
           throw MALFORMED;
         }
-      } while (nextMember());
+      } while (more('}'));
     }
     return new ObjectNode(NODES, members);
   }
@@ -481,29 +464,13 @@ final class JsonReader {
   private ArrayNode arrayAfterBracket() throws Malformed {
     enter();
     ArrayNode array = NODES.arrayNode();
-    skipWhitespace();
-    if (pos < b.length && b[pos] == ']') {
-      pos++;
-    } else {
+    if (!empty(']')) {
       do {
         array.add(value());
-      } while (nextElement());
+      } while (more(']'));
     }
     depth--;
     return array;
-  }
-
-  /** After an array element: true when a ',' follows, false when the array's ']' does. */
-  private boolean nextElement() throws Malformed {
-    skipWhitespace();
-    byte c = next();
-    if (c == ',') {
-      return true;
-    }
-    if (c != ']') {
-      throw MALFORMED;
-    }
-    return false;
   }
 
   // The rest of true, false and null after their first byte.
