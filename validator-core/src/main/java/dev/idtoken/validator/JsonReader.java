@@ -131,7 +131,7 @@ final class JsonReader {
     JsonNode[] values = new JsonNode[HEADER_NAMES.length];
     JsonReader r = new JsonReader(utf8);
     try {
-      r.readRoot(true, values, new byte[values.length]);
+      r.readRoot(true, values, null);
     } catch (Malformed e) {
       return null;
     }
@@ -145,8 +145,9 @@ final class JsonReader {
 
   /**
    * Reads the root object, keeping the values of the header's or the payload's kept members in
-   * {@code values} by their index and listing those indexes in {@code order} as they come; every
-   * other member is read in full to the same rules and skipped. Returns how many were kept.
+   * {@code values} by their index and, unless {@code order} is null, listing those indexes in it as
+   * they come; every other member is read in full to the same rules and skipped. Returns how many
+   * were kept.
    */
   private int readRoot(boolean header, JsonNode[] values, byte[] order) throws Malformed {
     beginRoot();
@@ -163,7 +164,10 @@ final class JsonReader {
             throw MALFORMED;
           }
           values[index] = value();
-          order[count++] = (byte) index;
+          if (order != null) {
+            order[count] = (byte) index;
+          }
+          count++;
         } else {
           if (others == null) {
             others = new Names();
