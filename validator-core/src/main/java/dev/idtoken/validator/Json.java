@@ -18,7 +18,8 @@ import java.io.IOException;
 final class Json {
   // Duplicate names are rejected (RFC 7515 §5.2 allows it; RFC 8725 §3.12 lets parsers refuse), so
   // two readers can never see different claims in the same token. Nesting and number lengths are
-  // capped far below Jackson's defaults to keep hostile input cheap; JsonReader applies the same.
+  // capped far below Jackson's defaults to keep hostile input cheap, and names at its default; all
+  // three are pinned here because JsonReader applies the same limits.
   static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder()
               .maxNestingDepth(JsonReader.MAX_DEPTH)

@@ -64,6 +64,9 @@ final class JsonReader {
     IN_STRING['\\'] = BACKSLASH;
   }
 
+  // The header members the verifier reads.
+  private static final String[] HEADER_NAMES = {"alg", "kid", "typ", "crit"};
+
   // The kept claims' names as bytes, indexed as Json.Claims.NAMES.
   private static final byte[][] CLAIM_NAMES = new byte[Json.Claims.NAMES.length][];
 
@@ -311,8 +314,6 @@ final class JsonReader {
   private String name() {
     return nameText != null ? nameText : ascii(nameStart, nameEnd);
   }
-
-  private static final String[] HEADER_NAMES = {"alg", "kid", "typ", "crit"};
 
   /** The index in {@link #HEADER_NAMES} of a name, or -1. */
   private static int headerIndex(String name) {

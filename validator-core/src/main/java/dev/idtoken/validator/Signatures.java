@@ -47,11 +47,6 @@ final class Signatures {
     return pools;
   }
 
-  /** Whether {@code signature} is a valid signature of {@code signingInput} under {@code key}. */
-  static boolean verify(JwsAlgorithm alg, PublicKey key, byte[] signingInput, byte[] signature) {
-    return verify(alg, key, signingInput, signingInput.length, signature);
-  }
-
   /**
    * Whether {@code signature} is a valid signature of the signing input {@code input[0, inputEnd)}
    * under {@code key}. The verifier comes from a {@link SignaturePool}; no copy of the input is made.
