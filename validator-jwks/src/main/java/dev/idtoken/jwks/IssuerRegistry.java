@@ -169,6 +169,11 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     }
   }
 
+  /** How many HTTP clients the registry holds for its key sources (one per connect timeout); for tests. */
+  int sharedHttpClients() {
+    return clients.size();
+  }
+
   @Override
   public String toString() {
     return "IssuerRegistry" + issuers();

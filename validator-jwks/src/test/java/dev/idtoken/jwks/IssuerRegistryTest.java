@@ -96,6 +96,23 @@ class IssuerRegistryTest extends SourceTestSupport {
     assertThrows(IllegalStateException.class, () -> registry.register(provider.issuerUrl(), CLIENT_ID));
   }
 
+  /** Issuers with the same connect timeout share one HTTP client; closing releases every client. */
+  @Test
+  void close_registry_releasesTheSharedHttpClients() {
+    IssuerRegistry registry = registry();
+    registry.register("https://a.example", CLIENT_ID, v -> {}, k -> k.jwksUri(provider.jwksUri()));
+    registry.register("https://b.example", CLIENT_ID, v -> {}, k -> k.jwksUri(provider.jwksUri()));
+    assertEquals(1, registry.sharedHttpClients());
+    registry.register("https://c.example", CLIENT_ID, v -> {},
+        k -> k.jwksUri(provider.jwksUri()).connectTimeout(Duration.ofSeconds(1)));
+    assertEquals(2, registry.sharedHttpClients());
+
+    registry.close();
+
+    assertEquals(0, registry.sharedHttpClients());
+    assertTrue(registry.issuers().isEmpty());
+  }
+
   @Test
   void register_explicitJwksUri_skipsDiscovery() throws Exception {
     IssuerRegistry registry = registry();
