@@ -28,9 +28,9 @@ import java.util.Set;
  * rules and skipped. Strings without escapes become {@code String}s by one copy; names are matched
  * against the kept ones from their bytes. It exists because Jackson's parser set-up and name
  * canonicalisation cost more than the whole read of a 50-byte header. {@code JsonTest} holds it to
- * databind's {@code readTree} on hand-written and mutated inputs. Reading and skipping are separate
- * paths ({@link #value()}, {@link #skipValue()}) so that skipping builds nothing; the test covers
- * both.
+ * databind's {@code readTree} on hand-written, mutated and random documents. Reading and skipping
+ * are separate paths ({@link #value()}, {@link #skipValue()}) so that skipping builds nothing; the
+ * test covers both.
  *
  * <p>Not thread-safe; one instance reads one document.
  */
@@ -131,7 +131,10 @@ final class JsonReader {
     }
   }
 
-  /** The members of a JOSE header the verifier reads, or null when the bytes are not exactly one JSON object. */
+  /**
+   * The members of a JOSE header the verifier reads, or null when the bytes are not exactly one JSON
+   * object.
+   */
   static Json.Header readHeader(byte[] utf8) {
     JsonNode[] values = new JsonNode[HEADER_NAMES.length];
     JsonReader r = new JsonReader(utf8);
