@@ -65,9 +65,13 @@ final class JwsVerifier {
       throw Rejection.invalid(dots == 4 ? ErrorCode.ENCRYPTED_TOKEN : ErrorCode.MALFORMED_TOKEN);
     }
     // One byte per character: the signing input as it is signed (RFC 7515 §5.2 step 8), and what the
-    // segments are decoded from. A character outside base64url, also one above U+00FF (which
-    // becomes '?'), fails the decoding of its segment, so no other character reaches the signature.
+    // segments are decoded from. A character above U+00FF becomes '?', which no segment may hold, so
+    // it fails the decoding of its segment; but a surrogate pair becomes one '?' for two characters,
+    // which would shift every later index, so a token whose bytes do not line up is refused here.
     byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
+    if (bytes.length != token.length()) {
+      throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN);
+    }
     byte[] headerBytes = Base64Url.decode(bytes, 0, firstDot);
     Json.Header header = headerBytes == null ? null : Json.parseHeader(headerBytes);
     if (header == null) {

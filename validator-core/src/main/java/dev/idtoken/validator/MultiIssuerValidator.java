@@ -1,7 +1,6 @@
 package dev.idtoken.validator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,7 +65,7 @@ public final class MultiIssuerValidator {
     if (secondDot < 0) {
       return invalid(ErrorCode.MALFORMED_TOKEN, null);
     }
-    byte[] payload = Base64Url.decode(token.getBytes(StandardCharsets.ISO_8859_1), firstDot + 1, secondDot);
+    byte[] payload = Base64Url.decode(token.substring(firstDot + 1, secondDot));
     // Only the protocol claims are kept; the rest is validated and skipped, as the cold path does.
     Json.Claims claims = payload == null ? null : Json.parseClaims(payload);
     if (claims == null) {

@@ -97,7 +97,7 @@ class IdTokenValidatorTest {
    * one above U+00FF whose low byte is in the alphabet ('Ł' is U+0141, 'A' is 0x41) or is a dot.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"é", "Ł", "Į", "=", "+", " ", "\u0000"})
+  @ValueSource(strings = {"é", "Ł", "Į", "😀", "\uD800", "=", "+", " ", "\u0000"})
   void validate_characterOutsideBase64url_returnsMalformed(String c) {
     String token = issuer.token().sign();
     int firstDot = token.indexOf('.');
@@ -106,6 +106,27 @@ class IdTokenValidatorTest {
       String altered = token.substring(0, at) + c + token.substring(at + 1);
       assertInvalid(validator.validate(altered), ErrorCode.MALFORMED_TOKEN);
     }
+  }
+
+  /**
+   * Characters above U+FFFF (two UTF-16 code units, one byte when the token becomes bytes) anywhere,
+   * also several of them and in otherwise empty segments, give a typed result, never an exception.
+   */
+  @Test
+  void validate_supplementaryCharacters_returnsMalformed() {
+    for (String token : supplementaryCharacterTokens(issuer.token().sign())) {
+      assertInvalid(validator.validate(token), ErrorCode.MALFORMED_TOKEN);
+    }
+  }
+
+  /** Tokens with surrogate pairs in each segment, several at once, and in otherwise empty ones. */
+  static List<String> supplementaryCharacterTokens(String valid) {
+    String[] parts = valid.split("\\.");
+    String pairs = "😀😀😀";
+    return List.of(pairs + "..", "." + pairs + ".", ".." + pairs, pairs + "." + pairs + "." + pairs,
+        parts[0] + "." + pairs + ".", parts[0] + pairs + "." + parts[1] + "." + parts[2],
+        parts[0] + "." + parts[1] + pairs + "." + parts[2], parts[0] + "." + parts[1] + "." + parts[2] + pairs,
+        parts[0] + "." + parts[1] + "." + pairs + parts[2]);
   }
 
   @Test

@@ -64,6 +64,13 @@ class MultiIssuerValidatorTest {
   }
 
   @Test
+  void validate_supplementaryCharacters_returnsMalformed() {
+    for (String token : IdTokenValidatorTest.supplementaryCharacterTokens(hospitalA.token().sign())) {
+      assertInvalid(validator.validate(token), ErrorCode.MALFORMED_TOKEN);
+    }
+  }
+
+  @Test
   void validate_registryFailure_returnsUnavailable() {
     MultiIssuerValidator broken = MultiIssuerValidator.of(issuer -> {
       throw new IllegalStateException("registry bug");
