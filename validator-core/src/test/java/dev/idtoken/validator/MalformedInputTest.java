@@ -22,8 +22,12 @@ class MalformedInputTest {
   private static final long SEED = Long.getLong("idtoken.fuzz.seed", 20261125L);
   /** Inputs per test; CI runs the default, a long run sets {@code -Didtoken.fuzz.iterations}. */
   private static final int ITERATIONS = Integer.getInteger("idtoken.fuzz.iterations", 5_000);
-  private static final String ALPHABET =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ \u00e9\u0000{}\"";
+  // Whole code points, so that a character above U+FFFF (two UTF-16 units) comes in one piece; a
+  // lone surrogate is there too.
+  private static final String[] ALPHABET =
+      ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ \u00e9\u0000{}\"\uD83D\uDE00")
+          .codePoints().mapToObj(Character::toString).toArray(String[]::new);
+  private static final String LONE_SURROGATE = "\uD800";
 
   private final TestIssuer issuer = Fixtures.issuer();
   private final IdTokenValidator validator = validatorFor(issuer)
@@ -73,10 +77,14 @@ class MalformedInputTest {
       StringBuilder s = new StringBuilder();
       int length = random.nextInt(200);
       for (int j = 0; j < length; j++) {
-        s.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        s.append(symbol(random));
       }
       assertFalse(validator.validate(s.toString()).isValid());
     }
+  }
+
+  private static String symbol(Random random) {
+    return random.nextInt(50) == 0 ? LONE_SURROGATE : ALPHABET[random.nextInt(ALPHABET.length)];
   }
 
   private static String mutate(String token, Random random) {
@@ -85,9 +93,9 @@ class MalformedInputTest {
     for (int e = 0; e < edits && s.length() > 0; e++) {
       int at = random.nextInt(s.length());
       switch (random.nextInt(6)) {
-        case 0 -> s.setCharAt(at, ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        case 0 -> s.replace(at, at + 1, symbol(random));
         case 1 -> s.deleteCharAt(at);
-        case 2 -> s.insert(at, ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        case 2 -> s.insert(at, symbol(random));
         case 3 -> s.setLength(at);
         case 4 -> s.insert(at, '.');
         default -> {
