@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,7 +216,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     // A timer needs real time; with an injected ticker, refreshes are driven by calls only.
     this.timedRefresh = b.ticker == Ticker.systemTicker();
     this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
-    HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout);
+    HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout, b.sslContext);
     this.http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor);
     this.events = new SafeListener(b.listener);
     this.unknownKids = Caffeine.newBuilder()
@@ -1030,6 +1031,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     private Duration maxWait = DEFAULT_MAX_WAIT;
     private Duration maxStale = DEFAULT_MAX_STALE;
     Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT; // read by IssuerRegistry to share clients
+    SSLContext sslContext; // likewise
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
@@ -1077,6 +1079,17 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     public Builder discovery(String issuer) {
       this.issuer = Objects.requireNonNull(issuer, "issuer");
       this.jwksUri = null;
+      return this;
+    }
+
+    /**
+     * The TLS context for HTTPS fetches (default: the JDK's, which trusts the JDK's CA certificates):
+     * for a provider whose certificate chains to a private CA, or, in tests, a fake provider with a
+     * self-signed certificate. Certificate and host name checks stay on; choose the trusted
+     * certificates with care, as whoever holds one of their keys can serve keys for this source.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 
