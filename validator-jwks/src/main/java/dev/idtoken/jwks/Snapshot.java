@@ -4,17 +4,23 @@ import dev.idtoken.validator.KeySet;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One immutable state of the cache: the keys the provider last confirmed, where they came from, and
  * when (in ticker nanoseconds) they should be refreshed, expire, and stop being served at all.
  * Swapped atomically as a whole, so a reader never sees half an update.
  *
+ * @param fetch the number of the fetch that confirmed these keys (see {@link RefreshState})
+ * @param skipped the keys of the JWKS left out, and why: those the parser skipped and those below
+ *     the source's RSA size floor
  * @param notModified whether this snapshot came from a 304 that renewed the previous one
  */
 record Snapshot(
+    long fetch,
     URI jwksUri,
     KeySet keys,
+    List<KeySet.SkippedKey> skipped,
     String etag,
     Duration timeToLive,
     boolean notModified,
