@@ -570,8 +570,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    * @param retryAfter the time until the next fetch may start, or null when unknown
    */
   private static KeySourceException unavailable(String message, Duration retryAfter, Throwable cause) {
-    // TODO(core): pass retryAfter once KeySourceException carries it.
-    return cause == null ? new KeySourceException(message) : new KeySourceException(message, cause);
+    if (retryAfter == null) {
+      return cause == null ? new KeySourceException(message) : new KeySourceException(message, cause);
+    }
+    return cause == null ? new KeySourceException(message, retryAfter)
+        : new KeySourceException(message, cause, retryAfter);
   }
 
   // ---- carrying out the state machine's decisions ----
