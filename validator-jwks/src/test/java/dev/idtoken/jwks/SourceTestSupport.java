@@ -13,6 +13,7 @@ import dev.idtoken.validator.ValidationResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,8 @@ abstract class SourceTestSupport {
   FakeProvider provider;
   final ManualTicker ticker = new ManualTicker();
   final RecordingListener listener = new RecordingListener();
+  /** Timers on the manual ticker, for sources built with {@link #withTimers}. */
+  final ManualTimers timers = new ManualTimers(ticker);
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeEach
@@ -48,6 +51,15 @@ abstract class SourceTestSupport {
         .listener(listener)
         .readTimeout(Duration.ofSeconds(3)) // generous: the first exchange in a cold JVM is slow
         .maxWait(Duration.ofSeconds(3));
+  }
+
+  /**
+   * Gives the source timers that fire as the manual ticker passes their time (by default a source
+   * with an injected ticker has none, and due fetches start on calls only).
+   */
+  RemoteKeySource.Builder withTimers(RemoteKeySource.Builder builder) {
+    builder.timers = timers;
+    return builder;
   }
 
   /** A source for the fake provider's JWKS URI. */
@@ -108,5 +120,11 @@ abstract class SourceTestSupport {
 
   static void assertUnavailable(ValidationResult result) {
     assertInstanceOf(ValidationResult.Unavailable.class, result, () -> "expected unavailable, got " + result);
+  }
+
+  /** Unavailable, with this retry-after hint. */
+  static void assertUnavailable(Duration retryAfter, ValidationResult result) {
+    assertUnavailable(result);
+    assertEquals(Optional.of(retryAfter), ((ValidationResult.Unavailable) result).retryAfter(), result::toString);
   }
 }
