@@ -5,7 +5,6 @@ import dev.idtoken.validator.KeySet;
 import dev.idtoken.validator.KeySource;
 import dev.idtoken.validator.KeySourceException;
 import dev.idtoken.validator.VerificationKey;
-import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -23,10 +22,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -145,46 +142,26 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    */
   static final Duration FETCH_WATCHDOG_MARGIN = Duration.ofSeconds(1);
 
-  private static final long MIN_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-  private static final long NEVER = Long.MAX_VALUE / 4;
   private static final int MAX_ROUNDS = 4;
 
   private final String issuer;
   private final Duration maxWait;
   private final long maxWaitNanos;
-  private final Duration fetchDeadline;
   private final Ticker ticker;
-  private final Executor executor;
-  private final Timers timers;
   private final KeyFetcher fetcher;
   private final FetchReporter report;
-  private final UnknownKids unknownKids;
-
-  private final ReentrantLock lock = new ReentrantLock();
-  // Guarded by lock.
-  private final RefreshState state;
-  private Fetch inFlight;
-  private CompletableFuture<Snapshot> next; // adopted by the next fetch; callers told WAIT_NEXT wait on it
-  private Timers.Timer timer;
-  private long timerAt;
-  // Written under lock, read without it on the fast path.
-  private volatile Snapshot snapshot;
-  private volatile long dueAt;
-  private volatile boolean closed;
-
-  /** A fetch in flight: its number (see {@link RefreshState}) and the promise its callers wait on. */
-  private record Fetch(long number, CompletableFuture<Snapshot> promise) {}
+  private final Refresher refresher;
 
   private RemoteKeySource(Builder b) {
     this.issuer = b.issuer;
     this.maxWait = b.maxWait;
     this.maxWaitNanos = b.maxWait.toNanos();
-    this.fetchDeadline = b.connectTimeout.plus(b.readTimeout.multipliedBy(2)).plus(FETCH_WATCHDOG_MARGIN);
     this.ticker = b.ticker;
-    this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
+    Executor executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
     // A timer needs real time; with an injected ticker, due fetches start on calls only (or on the
     // timers a test injects along with its ticker).
-    this.timers = b.timers != null ? b.timers : b.ticker == Ticker.systemTicker() ? Timers.system() : Timers.NONE;
+    Timers timers = b.timers != null ? b.timers : b.ticker == Ticker.systemTicker() ? Timers.system() : Timers.NONE;
+    Duration fetchDeadline = b.connectTimeout.plus(b.readTimeout.multipliedBy(2)).plus(FETCH_WATCHDOG_MARGIN);
     this.report = new FetchReporter(b.listener, b.maxStale, b.clock);
     HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout, b.sslContext);
     HttpFetcher http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor);
@@ -193,11 +170,12 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     this.fetcher = new KeyFetcher(b.jwksUri, b.issuer, b.allowInsecureLoopbackHttp, expected,
         new CachePolicy(b.minCacheTtl, b.defaultCacheTtl, b.maxCacheTtl), b.refreshAheadRatio, b.maxStale,
         b.retryBackoff, b.maxRetryBackoff, b.minRsaKeySize, b.ticker, b.clock, http, report.events());
-    this.state = new RefreshState(b.unknownKidCooldown.toNanos(), b.retryBackoff.toNanos(),
+    RefreshState state = new RefreshState(b.unknownKidCooldown.toNanos(), b.retryBackoff.toNanos(),
         b.maxRetryBackoff.toNanos(), fetchDeadline.toNanos(), maxWaitNanos, timers != Timers.NONE);
     // A first sighting is kept long enough to span the wait for the next allowed fetch.
-    this.unknownKids = new UnknownKids(b.maxUnknownKids, b.unknownKidTtl,
+    UnknownKids unknownKids = new UnknownKids(b.maxUnknownKids, b.unknownKidTtl,
         b.unknownKidCooldown.plus(b.maxRetryBackoff).plus(fetchDeadline), b.ticker);
+    this.refresher = new Refresher(state, unknownKids, fetcher, report, executor, timers, b.ticker, fetchDeadline);
   }
 
   /** A builder with the defaults above; set {@link Builder#jwksUri} or {@link Builder#discovery}. */
@@ -215,16 +193,14 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    */
   @Override
   public List<VerificationKey> keys(String kid, JwsAlgorithm algorithm) throws KeySourceException {
-    if (closed) {
+    if (refresher.closed()) {
       throw closedException();
     }
     long now = ticker.read();
-    if (now - dueAt >= 0) {
-      poll(now);
-    }
-    Snapshot snap = snapshot;
+    refresher.pollIfDue(now);
+    Snapshot snap = refresher.snapshot();
     if (snap != null && now - snap.staleUntil() < 0) {
-      List<VerificationKey> found = lookup(snap, kid, algorithm);
+      List<VerificationKey> found = snap.keysFor(kid, algorithm);
       if (!found.isEmpty() || kid == null) {
         if (now - snap.expiresAt() >= 0) {
           report.servedStale(snap, now);
@@ -248,28 +224,12 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    */
   public CompletableFuture<KeySourceHealth> refresh() {
     long now = ticker.read();
-    if (now - dueAt >= 0) {
-      poll(now); // gives up a lost fetch first
+    refresher.pollIfDue(now); // gives up a lost fetch first
+    CompletableFuture<Snapshot> fetch = refresher.refreshNow(now);
+    if (fetch == null) {
+      return CompletableFuture.failedFuture(closedException());
     }
-    Fetch fetch;
-    boolean start;
-    lock.lock();
-    try {
-      // Checked under the lock: a close() that wins cannot leave this future without an outcome.
-      if (state.closed()) {
-        return CompletableFuture.failedFuture(closedException());
-      }
-      RefreshState.Decision decision = state.refreshNow(now);
-      start = decision.action() == RefreshState.Action.START;
-      fetch = start ? startLocked(decision) : inFlight;
-      rescheduleLocked(now);
-    } finally {
-      lock.unlock();
-    }
-    if (start) {
-      run(fetch);
-    }
-    return fetch.promise().handle((snap, error) -> {
+    return fetch.handle((snap, error) -> {
       if (error != null) {
         throw new CompletionException(unavailable(error));
       }
@@ -280,16 +240,10 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   /** The current state, computed from memory. */
   public KeySourceHealth health() {
     long now = ticker.read();
-    Snapshot snap = snapshot;
-    int failed;
-    lock.lock();
-    try {
-      failed = state.failures();
-    } finally {
-      lock.unlock();
-    }
+    Snapshot snap = refresher.snapshot();
+    int failed = refresher.failures();
     KeySourceHealth.Status status;
-    if (closed) {
+    if (refresher.closed()) {
       status = KeySourceHealth.Status.UNAVAILABLE;
     } else if (snap == null) {
       status = failed > 0 ? KeySourceHealth.Status.UNAVAILABLE : KeySourceHealth.Status.LOADING;
@@ -317,31 +271,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    */
   @Override
   public void close() {
-    Fetch fetch;
-    CompletableFuture<Snapshot> waiting;
-    lock.lock();
-    try {
-      if (state.closed()) {
-        return;
-      }
-      state.close();
-      closed = true;
-      fetch = inFlight;
-      inFlight = null;
-      waiting = next;
-      next = null;
-      cancelTimerLocked();
-    } finally {
-      lock.unlock();
+    if (refresher.close()) {
+      fetcher.close();
     }
-    if (fetch != null) {
-      fetch.promise().cancel(false);
-    }
-    if (waiting != null) {
-      waiting.cancel(false);
-    }
-    fetcher.close();
-    unknownKids.clear();
   }
 
   @Override
@@ -349,183 +281,81 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     return "RemoteKeySource[" + (issuer != null ? "issuer=" + issuer + ", " : "") + "source=" + source() + "]";
   }
 
-  // ---- the request path ----
-
-  /**
-   * Every key when there is no {@code kid}; else the keys with that {@code kid}, or none when none of
-   * them can verify {@code algorithm}: then the {@code kid} is unknown for this token, and follows the
-   * unknown-{@code kid} rules (a provider may have put a new key under an old {@code kid}).
-   */
-  private static List<VerificationKey> lookup(Snapshot snap, String kid, JwsAlgorithm algorithm) {
-    if (kid == null) {
-      return snap.keys().keys();
-    }
-    List<VerificationKey> found = snap.keys().keys(kid, algorithm);
-    if (algorithm == null) {
-      return found;
-    }
-    for (VerificationKey key : found) {
-      if (key.fits(algorithm)) {
-        return found;
-      }
-    }
-    return List.of();
-  }
-
   /**
    * A {@code kid} the cached keys lack. Loops over fetches (joined, started or awaited), each later
    * than the one before, until one holds the key, one started after the {@code kid} was first seen
-   * confirms it absent, or the throttle says "not yet"; all within the caller's deadline.
+   * confirms it absent, or no fetch may start yet; all within the caller's deadline.
    *
    * @param deadline {@link System#nanoTime()} by which the caller gives up waiting
-   * @param seenBefore the number of the last fetch started before the caller first looked (for a
-   *     {@code kid} not remembered yet), or -1 for "now"
+   * @param seenBefore the number of the last fetch started before the caller first looked, for a
+   *     {@code kid} not remembered yet; -1 for "now"
    */
-  private List<VerificationKey> unknownKid(String kid, JwsAlgorithm algorithm, Snapshot seenSnap, long deadline,
+  private List<VerificationKey> unknownKid(String kid, JwsAlgorithm algorithm, Snapshot seen, long deadline,
       long seenBefore) throws KeySourceException {
-    Snapshot snap = seenSnap;
+    Snapshot snap = seen;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      long now = ticker.read();
-      RefreshState.Decision decision = null;
-      Fetch started = null;
-      CompletableFuture<Snapshot> wait = null;
-      boolean reject = false;
-      lock.lock();
-      try {
-        Snapshot current = snapshot;
-        if (current != snap) {
-          // A fetch completed since we looked: it may hold the key.
-          List<VerificationKey> found = lookup(current, kid, algorithm);
+      Refresher.Step step = refresher.unknownKid(kid, algorithm, snap, seenBefore, ticker.read());
+      switch (step.kind()) {
+        case FOUND:
+          return step.keys();
+        case REJECT:
+          report.rejected(step.snapshot().jwksUri(), kid);
+          return List.of();
+        case UNAVAILABLE:
+          if (refresher.closed()) {
+            throw closedException();
+          }
+          Duration retryAfter = Duration.ofNanos(step.delay());
+          report.rateLimited(step.snapshot().jwksUri(), kid, retryAfter);
+          throw unknownKidUnavailable(step, retryAfter);
+        default:
+          if (step.waitsForNext()) {
+            report.rateLimited(step.snapshot().jwksUri(), kid, Duration.ofNanos(step.delay()));
+          }
+          Snapshot fresh = await(step.fetch(), deadline);
+          List<VerificationKey> found = fresh.keysFor(kid, algorithm);
           if (!found.isEmpty()) {
             return found;
           }
-          snap = current;
-        }
-        if (state.failures() == 0 && unknownKids.isAbsent(kid)) {
-          reject = true;
-        } else {
-          long seen = unknownKids.firstSeen(kid, seenBefore >= 0 ? seenBefore : state.lastStarted());
-          if (state.confirmsAbsent(seen)) {
-            unknownKids.confirmAbsent(kid);
-            reject = true;
-          } else {
-            decision = state.unknownKid(now);
-            switch (decision.action()) {
-              case START:
-                started = startLocked(decision);
-                wait = started.promise();
-                break;
-              case JOIN:
-                wait = inFlight.promise();
-                break;
-              case WAIT_NEXT:
-                if (next == null) {
-                  next = new CompletableFuture<>();
-                }
-                wait = next;
-                break;
-              default:
-                break;
-            }
-            rescheduleLocked(now);
-          }
-        }
-      } finally {
-        lock.unlock();
+          snap = fresh; // the next round decides whether this fetch confirmed the kid absent
       }
-      if (reject) {
-        report.rejected(snap.jwksUri(), kid);
-        return List.of();
-      }
-      if (decision.action() == RefreshState.Action.UNAVAILABLE) {
-        if (closed) {
-          throw closedException();
-        }
-        Duration retryAfter = Duration.ofNanos(decision.delay());
-        report.rateLimited(snap.jwksUri(), kid, retryAfter);
-        throw unknownKidUnavailable(snap, retryAfter);
-      }
-      if (decision.action() == RefreshState.Action.WAIT_NEXT) {
-        report.rateLimited(snap.jwksUri(), kid, Duration.ofNanos(decision.delay()));
-      }
-      if (started != null) {
-        report.fetchingForKid(snap.jwksUri(), kid);
-        run(started);
-      }
-      Snapshot fresh = await(wait, deadline);
-      List<VerificationKey> found = lookup(fresh, kid, algorithm);
-      if (!found.isEmpty()) {
-        return found;
-      }
-      snap = fresh; // the next round decides whether it confirmed the kid absent
     }
-    throw unknownKidUnavailable(snap, retryAfterNow());
+    throw unavailable("unknown kid for " + snap.jwksUri() + ": no fetch has checked it yet",
+        refresher.backoffDelay(), null);
   }
 
-  private KeySourceException unknownKidUnavailable(Snapshot snap, Duration retryAfter) {
-    String why;
-    lock.lock();
-    try {
-      why = state.failures() > 0 ? "the key provider is failing: " + report.lastErrorOrUnknown()
-          : "no fetch has checked it yet";
-    } finally {
-      lock.unlock();
-    }
-    return unavailable("unknown kid for " + snap.jwksUri() + ": " + why, retryAfter, null);
+  private KeySourceException unknownKidUnavailable(Refresher.Step step, Duration retryAfter) {
+    String why = step.failing() ? "the key provider is failing: " + report.lastErrorOrUnknown()
+        : "no fetch has checked it yet";
+    return unavailable("unknown kid for " + step.snapshot().jwksUri() + ": " + why, retryAfter, null);
   }
 
-  /** No keys may be served: none yet, or past the stale bound. */
+  /** No keys may be served: none yet, or {@code seen} past the stale bound. */
   private List<VerificationKey> keysMissing(String kid, JwsAlgorithm algorithm, Snapshot seen, long now)
       throws KeySourceException {
     if (seen != null) {
       report.pastStale(seen, now);
     }
     long deadline = System.nanoTime() + maxWaitNanos;
-    RefreshState.Decision decision;
-    Fetch started = null;
-    CompletableFuture<Snapshot> wait = null;
-    long startedBefore;
-    boolean answerFromCurrent = false;
-    lock.lock();
-    try {
-      Snapshot current = snapshot;
-      startedBefore = state.lastStarted();
-      if (current != seen && current != null && now - current.staleUntil() < 0) {
-        answerFromCurrent = true; // a fetch completed meanwhile
-        decision = null;
-      } else {
-        decision = state.keysMissing(now);
-        if (decision.action() == RefreshState.Action.START) {
-          started = startLocked(decision);
-          wait = started.promise();
-        } else if (decision.action() == RefreshState.Action.JOIN) {
-          wait = inFlight.promise();
+    Refresher.Step step = refresher.keysMissing(seen, now);
+    switch (step.kind()) {
+      case RETRY:
+        return keys(kid, algorithm); // a fetch completed meanwhile
+      case UNAVAILABLE:
+        if (refresher.closed()) {
+          throw closedException();
         }
-        rescheduleLocked(now);
-      }
-    } finally {
-      lock.unlock();
+        throw unavailable("keys from " + source() + " are unavailable: " + report.lastErrorOrUnknown()
+            + " (retrying with backoff)", Duration.ofNanos(step.delay()), null);
+      default:
+        Snapshot fresh = await(step.fetch(), deadline);
+        List<VerificationKey> found = fresh.keysFor(kid, algorithm);
+        if (found.isEmpty() && kid != null) {
+          // Absent only if a fetch that started after this call confirms it, as for any unknown kid.
+          return unknownKid(kid, algorithm, fresh, deadline, step.startedBefore());
+        }
+        return found;
     }
-    if (answerFromCurrent) {
-      return keys(kid, algorithm);
-    }
-    if (decision.action() == RefreshState.Action.UNAVAILABLE) {
-      if (closed) {
-        throw closedException();
-      }
-      throw unavailable("keys from " + source() + " are unavailable: " + report.lastErrorOrUnknown()
-          + " (retrying with backoff)", Duration.ofNanos(decision.delay()), null);
-    }
-    if (started != null) {
-      run(started);
-    }
-    Snapshot fresh = await(wait, deadline);
-    List<VerificationKey> found = lookup(fresh, kid, algorithm);
-    if (found.isEmpty() && kid != null) {
-      // Absent only if a fetch that started after this call confirms it, as for any unknown kid.
-      return unknownKid(kid, algorithm, fresh, deadline, startedBefore);
-    }
-    return found;
   }
 
   private Snapshot await(CompletableFuture<Snapshot> fetch, long deadline) throws KeySourceException {
@@ -542,26 +372,16 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   }
 
   private KeySourceException unavailable(Throwable error) {
-    if (closed || error instanceof CancellationException) {
+    if (refresher.closed() || error instanceof CancellationException) {
       return closedException();
     }
     FetchException failure = HttpFetcher.failure(error);
-    return unavailable("keys from " + source() + " are unavailable: " + failure.getMessage(), retryAfterNow(),
-        failure);
+    return unavailable("keys from " + source() + " are unavailable: " + failure.getMessage(),
+        refresher.backoffDelay(), failure);
   }
 
   private KeySourceException closedException() {
     return new KeySourceException("key source for " + source() + " is closed");
-  }
-
-  /** The time until the backoff allows the next fetch. */
-  private Duration retryAfterNow() {
-    lock.lock();
-    try {
-      return Duration.ofNanos(state.backoffDelay(ticker.read()));
-    } finally {
-      lock.unlock();
-    }
   }
 
   /**
@@ -577,168 +397,8 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
         : new KeySourceException(message, cause, retryAfter);
   }
 
-  // ---- carrying out the state machine's decisions ----
-
-  /** Under the lock: the fetch a START decision made; callers told to wait for the next one share it. */
-  private Fetch startLocked(RefreshState.Decision decision) {
-    CompletableFuture<Snapshot> promise = next != null ? next : new CompletableFuture<>();
-    next = null;
-    inFlight = new Fetch(decision.fetch(), promise);
-    return inFlight;
-  }
-
-  /** Carries out what is due: gives up a lost fetch, starts a background one. */
-  private void poll(long now) {
-    for (int round = 0; round < 2; round++) {
-      RefreshState.Decision decision;
-      Fetch fetch;
-      long lostAt = 0;
-      lock.lock();
-      try {
-        decision = state.poll(now);
-        if (decision == null) {
-          rescheduleLocked(now);
-          return;
-        }
-        if (decision.action() == RefreshState.Action.LOST) {
-          fetch = inFlight;
-          lostAt = state.deadlineOf(decision.fetch());
-        } else {
-          fetch = startLocked(decision);
-          rescheduleLocked(now);
-        }
-      } finally {
-        lock.unlock();
-      }
-      if (decision.action() == RefreshState.Action.LOST) {
-        // The watchdog: a fetch ends by itself within its deadline (each exchange has one), unless its
-        // task was lost (an executor that discards tasks). Failing it releases its callers and lets a
-        // new fetch start.
-        finish(fetch, null, new FetchException("fetch did not complete within " + fetchDeadline), lostAt);
-        continue;
-      }
-      inBackground(fetch);
-      return;
-    }
-  }
-
-  private void inBackground(Fetch fetch) {
-    try {
-      executor.execute(() -> run(fetch));
-    } catch (Throwable e) {
-      // Whatever the executor throws, the fetch must end, or no refresh would ever start again.
-      finish(fetch, null, new FetchException(e instanceof RejectedExecutionException
-          ? "refresh rejected by the executor"
-          : "refresh not started: the executor threw " + e.getClass().getSimpleName()), ticker.read());
-      if (e instanceof Error) {
-        throw (Error) e;
-      }
-    }
-  }
-
-  /** Runs the fetch; never blocks. */
-  private void run(Fetch fetch) {
-    if (fetch.promise().isDone()) {
-      return; // given up by the watchdog, or the source was closed, before the task ran
-    }
-    fetcher.fetch(fetch.number(), snapshot, fetch.promise())
-        .whenComplete((snap, error) -> finish(fetch, snap, error, ticker.read()));
-  }
-
-  /**
-   * Ends {@code fetch}, which failed at ticker time {@code at} if {@code error} is set. When the state
-   * machine refuses the outcome (the source is closed, or the watchdog gave up on the fetch), nothing
-   * changes and nothing is reported, but the promise still ends, so no caller or
-   * {@link #refresh()} future is left waiting.
-   */
-  private void finish(Fetch fetch, Snapshot snap, Throwable error, long at) {
-    boolean accepted;
-    Snapshot old;
-    int failed;
-    lock.lock();
-    try {
-      old = snapshot;
-      failed = state.failures();
-      if (error == null) {
-        accepted = state.succeeded(fetch.number(), snap.refreshAt());
-        if (accepted) {
-          snapshot = snap;
-        }
-      } else {
-        accepted = state.failed(fetch.number(), at);
-        failed = state.failures();
-      }
-      if (accepted) {
-        inFlight = null;
-        rescheduleLocked(ticker.read());
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (!accepted) {
-      fetch.promise().completeExceptionally(closed ? new CancellationException("closed")
-          : new FetchException("fetch given up"));
-      return;
-    }
-    if (error == null) {
-      report.succeeded(old, snap, failed);
-      fetch.promise().complete(snap);
-    } else {
-      FetchException failure = HttpFetcher.failure(error);
-      report.failed(source(), failure.getMessage(), failed, old);
-      fetch.promise().completeExceptionally(failure);
-    }
-  }
-
-  /**
-   * Under the lock: publishes when the state machine next has something to do, for the fast path,
-   * and sets the one timer for it. The timer holds the source weakly, so an abandoned source can be
-   * collected before it fires.
-   */
-  private void rescheduleLocked(long now) {
-    long delay = state.wakeUpDelay(now);
-    long at = now + (delay < 0 ? NEVER : delay);
-    dueAt = at;
-    if (timers == Timers.NONE || (timer != null && timerAt == at)) {
-      return;
-    }
-    cancelTimerLocked();
-    if (delay < 0) {
-      return;
-    }
-    WeakReference<RemoteKeySource> self = new WeakReference<>(this);
-    timerAt = at;
-    timer = timers.schedule(() -> {
-      RemoteKeySource source = self.get();
-      if (source != null) {
-        source.wake(at);
-      }
-    }, Math.max(delay, MIN_WAKE_NANOS));
-  }
-
-  private void cancelTimerLocked() {
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
-    }
-  }
-
-  private void wake(long at) {
-    lock.lock();
-    try {
-      if (timerAt == at) {
-        timer = null; // fired; a newer timer, if any, stays
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (!closed) {
-      poll(ticker.read());
-    }
-  }
-
   private URI source() {
-    return fetcher.source(snapshot);
+    return fetcher.source(refresher.snapshot());
   }
 
   /**
@@ -1087,7 +747,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
         }
       }
       RemoteKeySource source = new RemoteKeySource(this);
-      source.poll(ticker.read());
+      source.refresher.poll(ticker.read());
       return source;
     }
 

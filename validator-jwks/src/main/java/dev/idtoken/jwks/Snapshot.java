@@ -1,6 +1,8 @@
 package dev.idtoken.jwks;
 
+import dev.idtoken.validator.JwsAlgorithm;
 import dev.idtoken.validator.KeySet;
+import dev.idtoken.validator.VerificationKey;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,4 +30,26 @@ record Snapshot(
     Instant confirmedAtWall,
     long refreshAt,
     long expiresAt,
-    long staleUntil) {}
+    long staleUntil) {
+
+  /**
+   * Every key when there is no {@code kid}; else the keys with that {@code kid}, or none when none of
+   * them can verify {@code algorithm}: then the {@code kid} is unknown for this token, and follows the
+   * unknown-{@code kid} rules (a provider may have put a new key under an old {@code kid}).
+   */
+  List<VerificationKey> keysFor(String kid, JwsAlgorithm algorithm) {
+    if (kid == null) {
+      return keys.keys();
+    }
+    List<VerificationKey> found = keys.keys(kid, algorithm);
+    if (algorithm == null) {
+      return found;
+    }
+    for (VerificationKey key : found) {
+      if (key.fits(algorithm)) {
+        return found;
+      }
+    }
+    return List.of();
+  }
+}

@@ -75,6 +75,16 @@ class CloseRaceTest extends SourceTestSupport {
   }
 
   @Test
+  void close_removesItsWakeUpTimer() throws Exception {
+    RemoteKeySource source = track(withTimers(testDefaults(RemoteKeySource.builder().jwksUri(provider.jwksUri())))
+        .build());
+    listener.awaitCompletions(1);
+    assertEquals(1, timers.pending(), "the refresh-ahead wake-up");
+    source.close();
+    assertEquals(0, timers.pending());
+  }
+
+  @Test
   void refresh_afterClose_failsAtOnce() {
     RemoteKeySource source = queuedSource(new ManualExecutor());
     source.close();
