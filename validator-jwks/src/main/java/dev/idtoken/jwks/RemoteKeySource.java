@@ -580,7 +580,10 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     }
 
     /**
-     * Most unknown {@code kid}s remembered (default {@link #DEFAULT_MAX_UNKNOWN_KIDS}).
+     * Most unknown {@code kid}s remembered (default {@link #DEFAULT_MAX_UNKNOWN_KIDS}), both those
+     * confirmed absent and those waiting for a fetch to answer for them. A {@code kid} forgotten is
+     * seen anew: it can only be rejected later, never wrongly; with zero, a {@code kid} is rejected
+     * only by the fetch its own token started or joined.
      *
      * @throws IllegalArgumentException if outside [0, 1,000,000]
      */
