@@ -1,6 +1,5 @@
 package dev.idtoken.jwks;
 
-import dev.idtoken.validator.JwsAlgorithm;
 import dev.idtoken.validator.KeySet;
 import dev.idtoken.validator.KeySetException;
 import dev.idtoken.validator.VerificationKey;
@@ -11,19 +10,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One fetch of a provider's keys, start to finish: the discovery lookup when due (OpenID Connect
- * Discovery 1.0 §4), the JWKS exchange (conditional when an {@code ETag} is known), and the response
+ * One fetch of a provider's keys, start to finish: the JWKS URI from the {@link JwksLocator}
+ * (a discovery lookup when due), the JWKS exchange (conditional when an {@code ETag} is known), and the response
  * turned into the next {@link Snapshot}, or a {@link FetchException} saying why not. A bad response
  * never becomes a snapshot, so it never replaces good keys.
  *
@@ -31,55 +26,30 @@ import org.slf4j.LoggerFactory;
  * source's executor by {@link HttpFetcher}. It decides nothing about when to fetch.
  */
 final class KeyFetcher {
-  private static final Logger log = LoggerFactory.getLogger(RemoteKeySource.class);
   private static final String JWKS_ACCEPT = "application/jwk-set+json, application/json;q=0.9";
-  private static final String DISCOVERY_ACCEPT = "application/json";
 
-  private final URI fixedJwksUri;
-  private final String issuer;
-  private final URI discoveryUri;
-  private final boolean allowInsecureLoopbackHttp;
-  private final Set<JwsAlgorithm> expectedAlgorithms;
+  private final JwksLocator locator;
   private final CachePolicy cachePolicy;
   private final double refreshAheadRatio;
   private final long maxStaleNanos;
-  private final long discoveryBackoffNanos;
-  private final long discoveryMaxBackoffNanos;
   private final int minRsaKeySize;
   private final Ticker ticker;
   private final Clock clock;
   private final HttpFetcher http;
-  private final KeySourceListener events;
   // The HTTP exchange in progress, cancelled by close().
   private final AtomicReference<CompletableFuture<HttpFetcher.Response>> exchange = new AtomicReference<>();
-  private volatile Discovered discovered;
   private volatile boolean closed;
 
-  /**
-   * The last {@code jwks_uri} found, and when (ticker nanoseconds) to look it up again: the maximum
-   * age after a success, the retry backoff after {@code failures} failed lookups since.
-   */
-  private record Discovered(URI jwksUri, long nextLookup, int failures) {}
-
-  /** Where to fetch: exactly one of {@code fixedJwksUri} and {@code issuer} is set. */
-  KeyFetcher(URI fixedJwksUri, String issuer, boolean allowInsecureLoopbackHttp, Set<JwsAlgorithm> expectedAlgorithms,
-      CachePolicy cachePolicy, double refreshAheadRatio, Duration maxStale, Duration backoff, Duration maxBackoff,
-      int minRsaKeySize, Ticker ticker, Clock clock, HttpFetcher http, KeySourceListener events) {
-    this.fixedJwksUri = fixedJwksUri;
-    this.issuer = issuer;
-    this.discoveryUri = issuer == null ? null : Urls.discoveryUri(issuer);
-    this.allowInsecureLoopbackHttp = allowInsecureLoopbackHttp;
-    this.expectedAlgorithms = expectedAlgorithms;
+  KeyFetcher(JwksLocator locator, CachePolicy cachePolicy, double refreshAheadRatio, Duration maxStale,
+      int minRsaKeySize, Ticker ticker, Clock clock, HttpFetcher http) {
+    this.locator = locator;
     this.cachePolicy = cachePolicy;
     this.refreshAheadRatio = refreshAheadRatio;
     this.maxStaleNanos = maxStale.toNanos();
-    this.discoveryBackoffNanos = backoff.toNanos();
-    this.discoveryMaxBackoffNanos = maxBackoff.toNanos();
     this.minRsaKeySize = minRsaKeySize;
     this.ticker = ticker;
     this.clock = clock;
     this.http = http;
-    this.events = events;
   }
 
   /**
@@ -93,7 +63,7 @@ final class KeyFetcher {
    */
   CompletableFuture<Snapshot> fetch(long number, Snapshot old, Future<?> owner) {
     try {
-      return jwksUri().thenCompose(uri -> {
+      return locator.jwksUri(this::send, () -> closed).thenCompose(uri -> {
         if (owner.isDone() || closed) {
           throw new CancellationException(); // closed, or given up, while discovery ran
         }
@@ -107,14 +77,7 @@ final class KeyFetcher {
 
   /** The JWKS URI once known (from the snapshot or discovery), else the discovery document's. */
   URI source(Snapshot snap) {
-    if (snap != null) {
-      return snap.jwksUri();
-    }
-    if (fixedJwksUri != null) {
-      return fixedJwksUri;
-    }
-    Discovered known = discovered;
-    return known != null ? known.jwksUri() : discoveryUri;
+    return snap != null ? snap.jwksUri() : locator.source();
   }
 
   /** Cancels the exchange in flight and releases the HTTP client. Idempotent. */
@@ -135,83 +98,6 @@ final class KeyFetcher {
     }
     started.whenComplete((response, error) -> exchange.compareAndSet(started, null));
     return started;
-  }
-
-  private CompletableFuture<URI> jwksUri() {
-    if (fixedJwksUri != null) {
-      return CompletableFuture.completedFuture(fixedJwksUri);
-    }
-    Discovered known = discovered;
-    if (known != null && ticker.read() - known.nextLookup() < 0) {
-      return CompletableFuture.completedFuture(known.jwksUri());
-    }
-    CompletableFuture<URI> found = send(http.get(discoveryUri, DISCOVERY_ACCEPT, null))
-        .handle((response, error) -> {
-          if (closed) {
-            throw new CancellationException();
-          }
-          if (error != null) {
-            throw new CompletionException(
-                new FetchException("discovery: " + HttpFetcher.failure(error).getMessage()));
-          }
-          if (response.status() != 200) {
-            throw new CompletionException(new FetchException("discovery: HTTP " + response.status()
-                + (response.status() / 100 == 3 ? " (redirects are not followed)" : "")));
-          }
-          try {
-            Discovery.Metadata metadata = Discovery.parse(response.body(), issuer, allowInsecureLoopbackHttp);
-            onDiscovered(metadata, known);
-            return metadata.jwksUri();
-          } catch (FetchException e) {
-            throw new CompletionException(e);
-          }
-        });
-    if (known == null) {
-      return found;
-    }
-    return found.exceptionally(error -> {
-      if (closed) {
-        throw new CancellationException();
-      }
-      // Keep the known jwks_uri, and look it up again after a backoff rather than on every fetch:
-      // otherwise each fetch would first wait on the failing discovery host.
-      int failed = known.failures() + 1;
-      discovered = new Discovered(known.jwksUri(), ticker.read() + discoveryBackoff(failed), failed);
-      log.debug("Discovery for {} failed again ({}, {} in a row); keeping jwks_uri {}", issuer,
-          HttpFetcher.failure(error).getMessage(), failed, known.jwksUri());
-      return known.jwksUri();
-    });
-  }
-
-  private long discoveryBackoff(int failed) {
-    int doublings = Math.min(failed - 1, 30);
-    long delay = discoveryBackoffNanos << doublings;
-    return delay <= 0 || delay > discoveryMaxBackoffNanos ? discoveryMaxBackoffNanos : delay;
-  }
-
-  private void onDiscovered(Discovery.Metadata metadata, Discovered previous) {
-    discovered = new Discovered(metadata.jwksUri(), ticker.read() + RemoteKeySource.DISCOVERY_MAX_AGE.toNanos(), 0);
-    if (previous != null && previous.jwksUri().equals(metadata.jwksUri())) {
-      return;
-    }
-    // The jwks_uri is the provider's too, but java.net.URI refuses control and space characters, so
-    // it cannot break a log line; the algorithm names below are free text and are sanitised.
-    log.info("Issuer {} publishes its keys at {}", issuer, metadata.jwksUri());
-    events.discovered(issuer, metadata.jwksUri());
-    if (expectedAlgorithms.isEmpty()) {
-      return;
-    }
-    Set<String> allowed = new TreeSet<>();
-    expectedAlgorithms.forEach(a -> allowed.add(a.jwsName()));
-    if (metadata.signingAlgorithms().isEmpty()) {
-      log.debug("Issuer {} lists no id_token_signing_alg_values_supported", issuer);
-    } else if (metadata.signingAlgorithms().stream().noneMatch(allowed::contains)) {
-      log.warn("Issuer {} signs ID tokens with {} but the validator allows only {}: no token from it "
-          + "will validate", issuer, Logs.safe(new TreeSet<>(metadata.signingAlgorithms())), allowed);
-    } else if (!metadata.signingAlgorithms().containsAll(allowed)) {
-      log.debug("Issuer {} supports {}; allowed {}", issuer, Logs.safe(new TreeSet<>(metadata.signingAlgorithms())),
-          allowed);
-    }
   }
 
   /** Turns a response into the next snapshot, or fails; a bad response never replaces good keys. */

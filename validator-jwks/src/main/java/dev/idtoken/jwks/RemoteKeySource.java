@@ -167,9 +167,10 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     HttpFetcher http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor);
     Set<JwsAlgorithm> expected = b.expectedAlgorithms.isEmpty() ? Set.of()
         : Set.copyOf(EnumSet.copyOf(b.expectedAlgorithms));
-    this.fetcher = new KeyFetcher(b.jwksUri, b.issuer, b.allowInsecureLoopbackHttp, expected,
-        new CachePolicy(b.minCacheTtl, b.defaultCacheTtl, b.maxCacheTtl), b.refreshAheadRatio, b.maxStale,
-        b.retryBackoff, b.maxRetryBackoff, b.minRsaKeySize, b.ticker, b.clock, http, report.events());
+    JwksLocator locator = new JwksLocator(b.jwksUri, b.issuer, b.allowInsecureLoopbackHttp, expected,
+        b.retryBackoff, b.maxRetryBackoff, b.ticker, http, report.events());
+    this.fetcher = new KeyFetcher(locator, new CachePolicy(b.minCacheTtl, b.defaultCacheTtl, b.maxCacheTtl),
+        b.refreshAheadRatio, b.maxStale, b.minRsaKeySize, b.ticker, b.clock, http);
     RefreshState state = new RefreshState(b.unknownKidCooldown.toNanos(), b.retryBackoff.toNanos(),
         b.maxRetryBackoff.toNanos(), fetchDeadline.toNanos(), maxWaitNanos, timers != Timers.NONE);
     // A first sighting is kept long enough to span the wait for the next allowed fetch.
