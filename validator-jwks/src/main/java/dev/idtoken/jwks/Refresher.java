@@ -146,7 +146,7 @@ final class Refresher {
       }
       long firstSeen = unknownKids.firstSeen(kid, seenBefore >= 0 ? seenBefore : state.lastStarted());
       if (state.confirmsAbsent(firstSeen)) {
-        unknownKids.confirmAbsent(kid);
+        unknownKids.confirmAbsent(kid, firstSeen);
         return new Step(Kind.REJECT, List.of(), null, snap, 0, 0, false, false, false);
       }
       RefreshState.Decision decision = state.unknownKid(now);
