@@ -20,8 +20,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -42,12 +45,20 @@ final class HttpFetcher {
   private final Duration readTimeout;
   private final int maxBytes;
   private final Executor executor;
+  private final Timers timers;
 
   /**
    * @param ownsClient whether {@link #close()} may shut the client down (false for a client shared
    *     with other fetchers)
    */
   HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor) {
+    this(client, ownsClient, readTimeout, maxBytes, executor, Timers.system());
+  }
+
+  /** @param timers real-time timers for each exchange's deadline, cancelled as the exchange ends */
+  HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor,
+      Timers timers) {
+    this.timers = timers;
     this.client = client;
     this.ownsClient = ownsClient;
     this.readTimeout = readTimeout;
@@ -57,10 +68,12 @@ final class HttpFetcher {
 
   /**
    * A client that never follows redirects, with the given connect timeout, and the given TLS context
-   * (null for the JDK's default, which trusts the JDK's CA certificates).
+   * (null for the JDK's default, which trusts the JDK's CA certificates). Its work runs on
+   * {@link #CLIENT_EXECUTOR}, not on the unbounded pool the JDK would give it.
    */
   static HttpClient newClient(Duration connectTimeout, SSLContext sslContext) {
     HttpClient.Builder builder = HttpClient.newBuilder()
+        .executor(CLIENT_EXECUTOR)
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(connectTimeout);
     if (sslContext != null) {
@@ -113,8 +126,13 @@ final class HttpFetcher {
       }
     });
     // HttpRequest.timeout covers the headers only; this deadline also covers the body. Any failure
-    // (the deadline, or a cancel passed on from the caller's future) aborts the exchange.
-    result.orTimeout(readTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((response, error) -> {
+    // (the deadline, or a cancel passed on from the caller's future) aborts the exchange. The deadline
+    // is a task on the shared timer thread, removed as soon as the exchange ends (the JDK's orTimeout
+    // leaves it queued until its time).
+    Timers.Timer deadline = timers.schedule(() -> result.completeExceptionally(new TimeoutException()),
+        readTimeout.toNanos());
+    result.whenComplete((response, error) -> {
+      deadline.cancel();
       if (error != null) {
         LimitedBody subscriber = body.get();
         if (subscriber != null) {
@@ -123,7 +141,7 @@ final class HttpFetcher {
         exchange.cancel(true);
       }
     });
-    // The deadline fires on the JDK's shared timer thread and responses arrive on the client's
+    // The deadline fires on the shared timer thread and responses arrive on the client's
     // threads: move to the executor before anything chained on the outcome runs.
     CompletableFuture<Response> out = new CompletableFuture<>();
     result.whenComplete((response, error) -> {
@@ -170,6 +188,28 @@ final class HttpFetcher {
     } catch (ReflectiveOperationException | RuntimeException e) {
       // Best effort: once unreachable, the client stops anyway.
     }
+  }
+
+  /**
+   * The work of every HTTP client this library creates (delivering responses, which only hand them
+   * on, never block): at most {@link #CLIENT_THREADS} daemon threads in the JVM, however many
+   * sources and clients there are, and none while idle for a minute. Each client has in addition its
+   * own selector thread, which is why an {@link IssuerRegistry} shares its clients.
+   */
+  static final int CLIENT_THREADS = 2;
+
+  static final ThreadPoolExecutor CLIENT_EXECUTOR = clientExecutor();
+
+  private static ThreadPoolExecutor clientExecutor() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(CLIENT_THREADS, CLIENT_THREADS, 1, TimeUnit.MINUTES,
+        new LinkedBlockingQueue<>(), task -> {
+          Thread thread = new Thread(task, "idtoken-jwks-http-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static Method shutdownNowMethod() {

@@ -69,6 +69,7 @@ class TlsTest extends SourceTestSupport {
     IssuerRegistry registry = track(IssuerRegistry.builder()
         .sslContext(trustingTheCertificate())
         .keySourceDefaults(this::httpsDefaults)
+        .loadKeysEagerly()
         .build());
     registry.register(https.issuer(), CLIENT_ID);
     listener.awaitCompletions(1);
