@@ -131,6 +131,10 @@ final class HttpFetcher {
     // leaves it queued until its time).
     Timers.Timer deadline = timers.schedule(() -> result.completeExceptionally(new TimeoutException()),
         readTimeout.toNanos());
+    // The deadline fires on the shared timer thread and responses arrive on the client's
+    // threads: move to the executor before anything chained on the outcome runs (and only once the
+    // deadline's task is gone, so that nothing is left scheduled when the caller hears of it).
+    CompletableFuture<Response> out = new CompletableFuture<>();
     result.whenComplete((response, error) -> {
       deadline.cancel();
       if (error != null) {
@@ -140,11 +144,6 @@ final class HttpFetcher {
         }
         exchange.cancel(true);
       }
-    });
-    // The deadline fires on the shared timer thread and responses arrive on the client's
-    // threads: move to the executor before anything chained on the outcome runs.
-    CompletableFuture<Response> out = new CompletableFuture<>();
-    result.whenComplete((response, error) -> {
       Runnable complete = () -> {
         if (error != null) {
           out.completeExceptionally(failure(error));

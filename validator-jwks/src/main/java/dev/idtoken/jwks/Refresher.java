@@ -49,8 +49,17 @@ final class Refresher {
   record Step(Kind kind, List<VerificationKey> keys, CompletableFuture<Snapshot> fetch, Snapshot snapshot,
       long delay, long startedBefore, boolean started, boolean waitsForNext, boolean failing) {}
 
-  /** A fetch in flight: its number (see {@link RefreshState}) and the promise its callers wait on. */
-  private record Fetch(long number, CompletableFuture<Snapshot> promise) {}
+  /**
+   * A fetch in flight: its number (see {@link RefreshState}), the promise its callers wait on, and
+   * its end for the scheduler, completed before the promise so that the permit is back before any
+   * caller hears of the outcome (and, as a safety net, whenever the promise completes).
+   */
+  private record Fetch(long number, CompletableFuture<Snapshot> promise, CompletableFuture<Void> ended) {
+    Fetch(long number, CompletableFuture<Snapshot> promise) {
+      this(number, promise, new CompletableFuture<>());
+      promise.whenComplete((snap, error) -> ended.complete(null));
+    }
+  }
 
   private final KeyFetcher fetcher;
   private final FetchReporter report;
@@ -346,6 +355,7 @@ final class Refresher {
       scheduler.cancel(queued); // out of line, or, if running, its permit returns as the promise ends
     }
     if (fetch != null) {
+      fetch.ended().complete(null);
       fetch.promise().cancel(false);
     }
     if (waiting != null) {
@@ -402,7 +412,7 @@ final class Refresher {
       return null;
     }
     run(fetch);
-    return fetch.promise();
+    return fetch.ended();
   }
 
   /** The scheduler closed with {@code fetch} in line: it fails, and is retried with backoff. */
@@ -505,6 +515,7 @@ final class Refresher {
     } finally {
       lock.unlock();
     }
+    fetch.ended().complete(null);
     if (!accepted) {
       fetch.promise().completeExceptionally(closed ? new CancellationException("closed")
           : new FetchException("fetch given up"));
