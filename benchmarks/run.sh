@@ -4,14 +4,18 @@
 #
 #   benchmarks/run.sh            full run: ~10 minutes on 2 cores
 #   benchmarks/run.sh --quick    a couple of minutes, to check a change (RS256 JMH, short ratio runs)
+#   benchmarks/run.sh --scale    only the multi-tenant scale command (1,000 and 10,000 issuers)
 #
 # Output goes to stdout and to benchmarks/target/results-<timestamp>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=false
+scale_only=false
 if [[ "${1:-}" == "--quick" ]]; then
   quick=true
+elif [[ "${1:-}" == "--scale" ]]; then
+  scale_only=true
 fi
 
 ./mvnw -q -Pbenchmarks-jar -pl benchmarks -am -DskipTests package
@@ -40,11 +44,18 @@ jmh() {
   sed -n '/^### JMH/,$p' "$log" | tee -a "$out"
 }
 
-if $quick; then
+scale() {
+  java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.MultiTenantScale "$@" 2>&1 | grep -v '^SLF4J' | tee -a "$out"
+}
+
+if $scale_only; then
+  scale --issuers 1000,10000
+elif $quick; then
   ratio --algs RS256,EdDSA --rounds 10 --slice-ms 100 --warmup-ms 3000
   jmh --algs RS256 --candidates raw,idtoken-cold,idtoken-cached,auth0 --warmup 2 --iterations 3 --seconds 1
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.CacheFootprint 5000 2>&1 | grep -v '^SLF4J' | tee -a "$out"
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.JwksRotation --seconds 5 2>&1 | grep -v '^SLF4J' | tee -a "$out"
+  scale --issuers 1000
 else
   ratio --algs RS256,PS256,ES256,EdDSA --rounds 30 --slice-ms 200 --warmup-ms 5000 --threads 1
   ratio --algs RS256,ES256 --rounds 20 --slice-ms 200 --warmup-ms 4000 --threads 2
@@ -52,6 +63,7 @@ else
   jmh --algs RS256 --threads 2 --warmup 3 --iterations 5 --seconds 1
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.CacheFootprint 20000 2>&1 | grep -v '^SLF4J' | tee -a "$out"
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.JwksRotation --seconds 15 2>&1 | grep -v '^SLF4J' | tee -a "$out"
+  scale --issuers 1000,10000
 fi
 echo
 echo "Results written to $out"

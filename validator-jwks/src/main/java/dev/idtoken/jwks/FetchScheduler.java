@@ -38,6 +38,7 @@ public final class FetchScheduler implements AutoCloseable {
   private final int maxConcurrent;
   private final int maxPerHost;
   private final CountingTimers timers = new CountingTimers(Timers.system());
+  private final OutageSummary outages = new OutageSummary(Ticker.systemTicker());
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
   private final Map<String, Host> hosts = new LinkedHashMap<>();
@@ -133,6 +134,11 @@ public final class FetchScheduler implements AutoCloseable {
   /** The timers of the sources using this scheduler: the JVM's shared timer thread, counted. */
   Timers timers() {
     return timers;
+  }
+
+  /** The outage count and summary shared by the sources using this scheduler. */
+  OutageSummary outages() {
+    return outages;
   }
 
   /** Fetches started since creation; for tests. */

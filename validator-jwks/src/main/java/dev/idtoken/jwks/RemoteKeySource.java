@@ -166,7 +166,8 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     Timers realTimers = b.fetchScheduler != null ? b.fetchScheduler.timers() : Timers.system();
     Timers timers = b.timers != null ? b.timers : b.ticker == Ticker.systemTicker() ? realTimers : Timers.NONE;
     Duration fetchDeadline = b.connectTimeout.plus(b.readTimeout.multipliedBy(2)).plus(FETCH_WATCHDOG_MARGIN);
-    this.report = new FetchReporter(b.listener, b.maxStale, b.clock);
+    this.report = new FetchReporter(b.listener, b.maxStale, b.clock,
+        b.fetchScheduler != null ? b.fetchScheduler.outages() : null);
     HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout, b.sslContext);
     HttpFetcher http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor,
         realTimers);
@@ -286,6 +287,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   public void close() {
     if (refresher.close()) {
       fetcher.close();
+      report.closed();
     }
   }
 
