@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MultiTenantScale {
   private static final String CLIENT_ID = "scale-client";
   private static final int LOADED_TENANTS = 50;
+  private static final long PACE_NANOS = 400_000;
+  private static final boolean DEBUG = Boolean.getBoolean("scale.debug");
 
   private MultiTenantScale() {}
 
@@ -63,22 +65,26 @@ public final class MultiTenantScale {
     TestIssuer template = TestIssuer.create("https://template.example", CLIENT_ID);
     byte[] jwks = template.jwksJson().getBytes(StandardCharsets.UTF_8);
     try (Server server = new Server(jwks)) {
+      int jvmBaseline = ManagementFactory.getThreadMXBean().getThreadCount();
       System.out.printf(Locale.ROOT, "### Multi-tenant scale: N issuers registered at once, one loopback host "
           + "(JDK HttpServer, 4 threads), %d cores, load average at start %s%n%n",
           Runtime.getRuntime().availableProcessors(), loadAverage());
       System.out.println("| N | all keys loaded | failed fetches | peak concurrent fetches (limit) "
-          + "| peak at server | peak threads over baseline | threads started | tasks after close() "
+          + "| peak at server | peak live threads over the JVM's before any registry | threads started in the run "
+          + "| tasks after close() "
           + "| heap per loaded issuer | heap per idle issuer | validation p50 / p99 / max while loading |");
       System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-      run(server, template, 200, false); // warm-up, not shown
+      run(server, template, 200, false, jvmBaseline); // warm-up, not shown
       for (int n : sizes) {
-        run(server, template, n, true);
+        run(server, template, n, true, jvmBaseline);
       }
       System.out.println();
     }
   }
 
-  private static void run(Server server, TestIssuer template, int n, boolean print) throws Exception {
+  /** @param jvmBaseline live threads before any registry existed (the server's included) */
+  private static void run(Server server, TestIssuer template, int n, boolean print, int jvmBaseline)
+      throws Exception {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long[] latencies = new long[4_000_000];
@@ -96,8 +102,6 @@ public final class MultiTenantScale {
       }
     };
     server.reset();
-    long heapBefore = usedHeap(memory);
-    int baselineThreads = threads.getThreadCount();
     long startedBefore = threads.getTotalStartedThreadCount();
     threads.resetPeakThreadCount();
 
@@ -120,15 +124,25 @@ public final class MultiTenantScale {
     AtomicBoolean loading = new AtomicBoolean(true);
     AtomicInteger measured = new AtomicInteger();
     AtomicInteger bad = new AtomicInteger();
+    java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
     Thread validating = new Thread(() -> {
       int i = 0;
       while (loading.get() && i < latencies.length) {
+        if (DEBUG && i % 100 == 0) {
+          for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+            if (names.add(t.getKey().getName()) && t.getKey().getName().startsWith("Thread-") && names.size() < 40) {
+              System.out.println(t.getKey().getName() + " " + Arrays.toString(t.getValue()));
+            }
+          }
+        }
         long start = System.nanoTime();
         ValidationResult result = validator.validate(tokens[i % tokens.length]);
         latencies[i++] = System.nanoTime() - start;
         if (!result.isValid()) {
           bad.incrementAndGet();
         }
+        // About 2,000 validations/s: a steady request stream, not a spinning core taken from the loading.
+        java.util.concurrent.locks.LockSupport.parkNanos(PACE_NANOS);
       }
       measured.set(i);
     }, "validating");
@@ -142,25 +156,30 @@ public final class MultiTenantScale {
     long loadedNanos = System.nanoTime() - start;
     loading.set(false);
     validating.join();
+    if (DEBUG) {
+      System.out.println("threads seen: " + names.size() + " " + names.stream().sorted().limit(60).toList());
+    }
     int peakThreads = threads.getPeakThreadCount();
     long threadsStarted = threads.getTotalStartedThreadCount() - startedBefore;
     int peakFetches = registry.fetchScheduler().peakRunningFetches();
-    long heapLoaded = usedHeap(memory) - heapBefore;
+    long usedLoaded = usedHeap(memory);
 
     registry.close();
     int left = registry.fetchScheduler().scheduledTasks();
+    // What the issuers held: the heap with them loaded, less the heap once they are closed and gone.
+    long heapLoaded = usedLoaded - usedHeap(memory);
 
     // The registry's default: keys load on the first token, so registering costs no fetch.
     int requestsBefore = server.requests.get();
-    long idleHeapBefore = usedHeap(memory);
     IssuerRegistry lazy = IssuerRegistry.builder().keySourceDefaults(keys -> keys.allowInsecureLoopbackHttp()).build();
     for (int i = 0; i < n; i++) {
       lazy.register(server.issuer("idle" + i), CLIENT_ID);
     }
-    long heapIdle = usedHeap(memory) - idleHeapBefore;
+    long usedIdle = usedHeap(memory);
     int idleRequests = server.requests.get() - requestsBefore;
     int idleTasks = lazy.fetchScheduler().scheduledTasks();
     lazy.close();
+    long heapIdle = usedIdle - usedHeap(memory);
 
     if (!print) {
       return;
@@ -169,8 +188,8 @@ public final class MultiTenantScale {
     Arrays.sort(sorted);
     System.out.printf(Locale.ROOT, "| %,d | %.1f s | %d | %d (%d) | %d | +%d (baseline %d) | %d | %d "
             + "| %.2f KB | %.2f KB%s | %s / %s / %s µs (%,d validations%s) |%n",
-        n, loadedNanos / 1e9, failed.get(), peakFetches, FetchScheduler.DEFAULT_MAX_FETCHES_PER_HOST, server.peak.get(), peakThreads - baselineThreads,
-        baselineThreads, threadsStarted, left, heapLoaded / 1024.0 / (n + LOADED_TENANTS), heapIdle / 1024.0 / n,
+        n, loadedNanos / 1e9, failed.get(), peakFetches, FetchScheduler.DEFAULT_MAX_FETCHES_PER_HOST, server.peak.get(),
+        peakThreads - jvmBaseline, jvmBaseline, threadsStarted, left, heapLoaded / 1024.0 / (n + LOADED_TENANTS), heapIdle / 1024.0 / n,
         idleRequests == 0 && idleTasks == 0 ? " (0 requests, 0 tasks)"
             : " (" + idleRequests + " requests, " + idleTasks + " tasks)",
         micros(sorted, 0.50), micros(sorted, 0.99), micros(sorted, 1.0), sorted.length,

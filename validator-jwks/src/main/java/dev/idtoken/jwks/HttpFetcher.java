@@ -20,6 +20,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -107,13 +109,15 @@ final class HttpFetcher {
     }
     AtomicReference<LimitedBody> body = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> exchange;
+    HttpResponse.BodyHandler<byte[]> handler = info -> {
+      LimitedBody subscriber = new LimitedBody(maxBytes,
+          info.headers().firstValueAsLong("content-length").orElse(-1));
+      body.set(subscriber);
+      return subscriber;
+    };
     try {
-      exchange = c.sendAsync(request.build(), info -> {
-        LimitedBody subscriber = new LimitedBody(maxBytes,
-            info.headers().firstValueAsLong("content-length").orElse(-1));
-        body.set(subscriber);
-        return subscriber;
-      });
+      exchange = ASYNC_STARTS_A_THREAD ? onExchangeThread(c, request.build(), handler)
+          : c.sendAsync(request.build(), handler);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(new FetchException("request refused: " + e.getClass().getSimpleName()));
     }
@@ -197,18 +201,59 @@ final class HttpFetcher {
    */
   static final int CLIENT_THREADS = 2;
 
-  static final ThreadPoolExecutor CLIENT_EXECUTOR = clientExecutor();
+  static final ThreadPoolExecutor CLIENT_EXECUTOR = pool(CLIENT_THREADS, "idtoken-jwks-http-");
 
-  private static ThreadPoolExecutor clientExecutor() {
+  /** At most {@code threads} daemon threads, none while idle for a minute; an unbounded queue. */
+  private static ThreadPoolExecutor pool(int threads, String name) {
     AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(CLIENT_THREADS, CLIENT_THREADS, 1, TimeUnit.MINUTES,
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
         new LinkedBlockingQueue<>(), task -> {
-          Thread thread = new Thread(task, "idtoken-jwks-http-" + count.incrementAndGet());
+          Thread thread = new Thread(task, name + count.incrementAndGet());
           thread.setDaemon(true);
           return thread;
         });
     pool.allowCoreThreadTimeOut(true);
     return pool;
+  }
+
+  /**
+   * Whether {@link HttpClient#sendAsync} starts a thread per exchange: it hands every outcome to
+   * {@code CompletableFuture}'s default executor, which, when the common pool has a single thread
+   * (two cores or fewer), starts a new thread per task. On such machines exchanges run as
+   * {@link HttpClient#send} on {@link #EXCHANGE_THREADS} threads at most instead.
+   */
+  static final boolean ASYNC_STARTS_A_THREAD = ForkJoinPool.getCommonPoolParallelism() <= 1;
+
+  /** Most exchanges in progress at once on a machine where {@link #ASYNC_STARTS_A_THREAD}. */
+  static final int EXCHANGE_THREADS = FetchScheduler.DEFAULT_MAX_CONCURRENT_FETCHES;
+
+  private static final ThreadPoolExecutor EXCHANGES = pool(EXCHANGE_THREADS, "idtoken-jwks-exchange-");
+
+  /**
+   * Runs the exchange as a blocking send on a bounded pool; cancelling the future interrupts the
+   * send, which aborts the exchange, or drops it if it has not started.
+   */
+  private static CompletableFuture<HttpResponse<byte[]>> onExchangeThread(HttpClient client, HttpRequest request,
+      HttpResponse.BodyHandler<byte[]> handler) {
+    CompletableFuture<HttpResponse<byte[]>> exchange = new CompletableFuture<>();
+    Future<?> task = EXCHANGES.submit(() -> {
+      if (exchange.isDone()) {
+        return;
+      }
+      try {
+        exchange.complete(client.send(request, handler));
+      } catch (InterruptedException e) {
+        exchange.completeExceptionally(new CancellationException("interrupted"));
+      } catch (IOException | RuntimeException e) {
+        exchange.completeExceptionally(e);
+      }
+    });
+    exchange.whenComplete((response, error) -> {
+      if (error != null) {
+        task.cancel(true);
+      }
+    });
+    return exchange;
   }
 
   private static Method shutdownNowMethod() {

@@ -83,8 +83,20 @@ import javax.net.ssl.SSLContext;
  *       {@link #DEFAULT_CONNECT_TIMEOUT}, whole-response timeout {@link #DEFAULT_READ_TIMEOUT}, body
  *       size capped while streaming, at most {@link KeySet#MAX_KEYS} keys, User-Agent
  *       {@code idtoken-validator/<version>}.
+ *   <li><b>Threads.</b> None per source or per fetch: timers (refresh-ahead, retries, deadlines) share
+ *       one daemon thread and are removed when cancelled; the HTTP clients this library creates share
+ *       two worker threads (plus one selector thread per client); where the JDK's common pool has a
+ *       single thread (two cores or fewer), where {@code sendAsync} would start a thread per exchange,
+ *       exchanges run on at most 16 shared threads instead.
+ *   <li><b>Many sources.</b> With {@link Builder#fetchScheduler}, fetches wait their turn in a
+ *       {@link FetchScheduler} shared with other sources (bounded overall and per host; tokens
+ *       waiting ahead of background refreshes). {@link Builder#loadOnFirstUse} and
+ *       {@link Builder#idleAfter} make a source without traffic cost no fetch and no timer; an
+ *       {@link IssuerRegistry} sets all three by default.
  *   <li><b>Logging.</b> Through SLF4J: one warning when an outage starts (and one when the stale
- *       bound is passed), an info line when it ends or when keys change, debug otherwise. Kids and
+ *       bound is passed), an info line when it ends or when keys change, debug otherwise. Sources
+ *       sharing a scheduler log one summary warning a minute instead of their own warnings while
+ *       more than 10 of them fail together. Kids and
  *       URLs are logged; tokens, keys and claims never are. Every string taken from a token or from
  *       the provider's documents ({@code kid}s, algorithm names) is logged sanitised (printable ASCII,
  *       truncated), as a provider registered by a customer is untrusted.
