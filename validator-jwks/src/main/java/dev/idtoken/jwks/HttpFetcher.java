@@ -23,6 +23,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
@@ -56,10 +57,18 @@ final class HttpFetcher {
 
   /** A client that never follows redirects, with the given connect timeout. */
   static HttpClient newClient(Duration connectTimeout) {
-    return HttpClient.newBuilder()
+    return newClient(connectTimeout, null);
+  }
+
+  /** A client that never follows redirects, with the given connect timeout and TLS setup (null: the JDK's default). */
+  static HttpClient newClient(Duration connectTimeout, SSLContext sslContext) {
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(connectTimeout)
-        .build();
+        .connectTimeout(connectTimeout);
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    }
+    return builder.build();
   }
 
   /** A response whose body has been read in full (and within the cap). */

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,8 +216,10 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     // A timer needs real time; with an injected ticker, refreshes are driven by calls only.
     this.timedRefresh = b.ticker == Ticker.systemTicker();
     this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
-    HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout);
-    this.http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor);
+    // A client shared by IssuerRegistry knows nothing of this source's SSLContext: build its own.
+    boolean ownClient = b.httpClient == null || b.sslContext != null;
+    HttpClient client = ownClient ? HttpFetcher.newClient(b.connectTimeout, b.sslContext) : b.httpClient;
+    this.http = new HttpFetcher(client, ownClient, b.readTimeout, b.maxResponseSize, executor);
     this.events = new SafeListener(b.listener);
     this.unknownKids = Caffeine.newBuilder()
         .maximumSize(b.maxUnknownKids)
@@ -1038,6 +1041,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
     private Executor executor;
+    private SSLContext sslContext;
     HttpClient httpClient; // shared by IssuerRegistry
 
     private Builder() {}
@@ -1284,6 +1288,16 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * The TLS setup for the HTTPS fetches (default: the JDK's default {@code SSLContext}, trusting
+     * the JDK's CA certificates). Hostnames are still verified. For a private CA, or in tests a fake
+     * provider's self-signed certificate, so that tests need no {@link #allowInsecureLoopbackHttp()}.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 
