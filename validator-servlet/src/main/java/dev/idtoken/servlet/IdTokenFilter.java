@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *       {@code error="invalid_token"} with the validator's fixed description of the first error;
  *   <li>keys unavailable ({@link ValidationResult.Unavailable}): 503 with {@code Retry-After}, the key
  *       source's hint when it gives one, else {@link #DEFAULT_RETRY_AFTER};
- *   <li>anything else (a validator outcome that is none of these, an exception thrown by a function
- *       given to the builder): 500, never a 401, which would blame the token.
+ *   <li>an internal failure ({@link ValidationResult.Failed}: a defective key source, say), or a
+ *       function given to the builder that throws or returns null: 500, never a 401, which would
+ *       blame the token. The exception's type is logged at WARN, never its message.
  * </ul>
  *
  * <p>Each refusal has a small {@code application/problem+json} body (RFC 9457) of fixed texts: never
@@ -141,44 +142,76 @@ public final class IdTokenFilter implements Filter {
       default:
         break;
     }
-    ValidationResult result;
-    IdTokenPrincipal principal = null;
+    Expectations expected;
     try {
-      Expectations expected = expectations.apply(request);
-      if (expected == null) {
-        throw new NullPointerException("the expectations function returned null");
-      }
-      result = validator.apply(credential.token, expected);
-      if (result instanceof ValidationResult.Valid valid) {
-        principal = principal(valid.token());
-      }
+      expected = expectations.apply(request);
     } catch (RuntimeException e) {
-      // A defect of the application's functions (or, never expected, of the validator): not the
-      // token's fault. The exception is the application's own; the token is in none of ours.
-      log.warn("Could not authenticate a request; answering 500", e);
-      refused(500, "INTERNAL_ERROR");
-      answers.internalError(response);
+      internalError(response, "the expectations function threw " + e.getClass().getName());
       return;
     }
-    if (principal != null) {
-      request.setAttribute(TOKEN_ATTRIBUTE, principal.token());
-      chain.doFilter(new AuthenticatedRequest(request, principal), response);
+    if (expected == null) {
+      internalError(response, "the expectations function returned null");
+      return;
+    }
+    ValidationResult result;
+    try {
+      result = validator.apply(credential.token, expected);
+    } catch (RuntimeException e) { // validate never throws; should a future one, it must not be a 401
+      internalError(response, "the validator threw " + e.getClass().getName());
+      return;
+    }
+    if (result instanceof ValidationResult.Valid valid) {
+      IdTokenPrincipal principal = principal(valid.token(), response);
+      if (principal != null) {
+        request.setAttribute(TOKEN_ATTRIBUTE, principal.token());
+        chain.doFilter(new AuthenticatedRequest(request, principal), response);
+      }
     } else if (result instanceof ValidationResult.Invalid invalid) {
       refused(401, invalid.code().name());
       answers.invalidToken(response, invalid.code().message());
     } else if (result instanceof ValidationResult.Unavailable unavailable) {
       refused(503, unavailable.error().code().name());
-      answers.unavailable(response, unavailable.error().message(), DEFAULT_RETRY_AFTER);
+      answers.unavailable(response, unavailable.error().message(),
+          unavailable.retryAfter().orElse(DEFAULT_RETRY_AFTER));
     } else {
-      refused(500, "INTERNAL_ERROR");
+      // Failed: the validator has logged the defect at ERROR.
+      refused(500, ((ValidationResult.Failed) result).error().code().name());
       answers.internalError(response);
     }
   }
 
-  private IdTokenPrincipal principal(VerifiedIdToken token) {
-    String name = Objects.requireNonNull(principalName.apply(token), "the principalName function returned null");
-    Collection<String> mapped = Objects.requireNonNull(roles.apply(token), "the roles function returned null");
-    return new IdTokenPrincipal(name, token, Set.copyOf(mapped));
+  /** The principal, or null after answering 500 when the application's mapping functions fail. */
+  private IdTokenPrincipal principal(VerifiedIdToken token, HttpServletResponse response) throws IOException {
+    String name;
+    Set<String> mapped;
+    try {
+      name = principalName.apply(token);
+    } catch (RuntimeException e) {
+      internalError(response, "the principalName function threw " + e.getClass().getName());
+      return null;
+    }
+    try {
+      Collection<String> roleNames = roles.apply(token);
+      mapped = roleNames == null || roleNames.stream().anyMatch(Objects::isNull) ? null : Set.copyOf(roleNames);
+    } catch (RuntimeException e) {
+      internalError(response, "the roles function threw " + e.getClass().getName());
+      return null;
+    }
+    if (name == null || mapped == null) {
+      internalError(response, "the " + (name == null ? "principalName" : "roles") + " function returned null");
+      return null;
+    }
+    return new IdTokenPrincipal(name, token, mapped);
+  }
+
+  /**
+   * Answers 500 for a defect of the application's functions. Only the exception's type is logged:
+   * its message is the application's and might quote a claim.
+   */
+  private void internalError(HttpServletResponse response, String what) throws IOException {
+    log.warn("Could not authenticate a request, answered 500: {}", what);
+    refused(500, "INTERNAL_ERROR");
+    answers.internalError(response);
   }
 
   private static void refused(int status, String code) {

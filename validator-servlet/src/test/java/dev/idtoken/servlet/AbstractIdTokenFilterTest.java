@@ -12,6 +12,7 @@ import dev.idtoken.validator.ErrorCode;
 import dev.idtoken.validator.Expectations;
 import dev.idtoken.validator.IdTokenValidator;
 import dev.idtoken.validator.KeySource;
+import dev.idtoken.validator.KeySourceException;
 import dev.idtoken.validator.MultiIssuerValidator;
 import dev.idtoken.validator.TrustedIssuers;
 import jakarta.servlet.Filter;
@@ -307,6 +308,30 @@ abstract class AbstractIdTokenFilterTest {
   }
 
   @Test
+  void unavailableWithHint_retryAfterIsTheHintRoundedUp() throws Exception {
+    serve(validator(provider, (kid, alg) -> {
+      throw new KeySourceException("down", Duration.ofMillis(41_200));
+    }), f -> {});
+
+    HttpResponse<String> response = getWithToken(validToken("u1"));
+
+    assertEquals(503, response.statusCode(), response::body);
+    assertEquals("42", header(response, "Retry-After"));
+  }
+
+  @Test
+  void unavailableWithoutHint_retryAfterIsTheDefault() throws Exception {
+    serve(validator(provider, (kid, alg) -> {
+      throw new KeySourceException("down");
+    }), f -> {});
+
+    HttpResponse<String> response = getWithToken(validToken("u1"));
+
+    assertEquals(503, response.statusCode(), response::body);
+    assertEquals(Long.toString(IdTokenFilter.DEFAULT_RETRY_AFTER.toSeconds()), header(response, "Retry-After"));
+  }
+
+  @Test
   void providerDownAfterKeysLoad_returns200FromCache() throws Exception {
     serve(f -> {});
     assertAuthenticatedAs("u1", getWithToken(validToken("u1")));
@@ -456,6 +481,27 @@ abstract class AbstractIdTokenFilterTest {
     assertEquals(500, response.statusCode(), response::body);
     assertNull(header(response, "WWW-Authenticate"));
     assertProblem(response, 500);
+    assertFalse(response.body().contains("defective"), response::body);
+    assertEquals(List.of("Request refused: 500 INTERNAL_ERROR"), refusals());
+  }
+
+  @Test
+  void mappingFunctionsThrowOrReturnNull_return500() throws Exception {
+    serve(f -> f.principalName(token -> token.stringClaim("email").orElse(null)).roles(token -> {
+      if (token.subject().equals("broken-roles")) {
+        throw new IllegalStateException("no roles for this one");
+      }
+      return List.of("admin");
+    }));
+
+    assertEquals(500, getWithToken(validToken("no-email")).statusCode());
+    String brokenRoles = provider.issuer().token().subject("broken-roles").claim("email", "a@example.com").sign();
+    assertEquals(500, getWithToken(brokenRoles).statusCode());
+    List<String> warnings = CapturedLogs.lines().stream().filter(l -> l.startsWith("WARN")).collect(Collectors.toList());
+    assertEquals(2, warnings.size(), warnings::toString);
+    assertTrue(warnings.get(0).endsWith("the principalName function returned null"), warnings::toString);
+    assertTrue(warnings.get(1).endsWith("the roles function threw java.lang.IllegalStateException"), warnings::toString);
+    assertFalse(warnings.toString().contains("no roles for this one")); // the application's message may quote a claim
   }
 
   @Test
