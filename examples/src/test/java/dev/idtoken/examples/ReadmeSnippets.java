@@ -2,12 +2,21 @@ package dev.idtoken.examples;
 
 import dev.idtoken.jwks.IssuerRegistry;
 import dev.idtoken.jwks.RemoteKeySource;
+import dev.idtoken.servlet.IdTokenFilter;
+import dev.idtoken.servlet.IdTokenPrincipal;
 import dev.idtoken.validator.Expectations;
 import dev.idtoken.validator.IdTokenValidator;
 import dev.idtoken.validator.MultiIssuerValidator;
 import dev.idtoken.validator.ValidationResult;
 import dev.idtoken.validator.VerifiedIdToken;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 
 /**
  * The root README's Java snippets, compiled here so that they cannot rot ({@link ReadmeSnippetsTest}
@@ -50,6 +59,47 @@ final class ReadmeSnippets {
     } else {
       response.setStatus(500);                     // Failed: a defect on our side, never a 401
     }
+  }
+
+  static IdTokenFilter servletApi(IdTokenValidator validator, ServletContext servletContext) {
+    IdTokenFilter filter = IdTokenFilter.builder(validator)   // the validator of the quick start
+        .realm("patient-api")
+        .rolesClaim("realm_access", "roles")                  // Keycloak; or "roles", "groups"
+        .excludePaths("/health", "/public/*")
+        .build();                                             // once; thread-safe
+
+    // Jetty 12 (ee10):
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addFilter(new FilterHolder(filter), "/api/*", EnumSet.of(DispatcherType.REQUEST));
+    // Tomcat, or any container, from a ServletContainerInitializer or ServletContextListener:
+    servletContext.addFilter("idtoken", filter).addMappingForUrlPatterns(null, false, "/api/*");
+    return filter;
+  }
+
+  static void servletApplication(HttpServletRequest request) {
+    // In the application:
+    IdTokenPrincipal user = (IdTokenPrincipal) request.getUserPrincipal();
+    String localUserKey = user.token().issuer() + "|" + user.getName();   // getName() is sub by default
+    boolean admin = request.isUserInRole("admin");
+    VerifiedIdToken token = (VerifiedIdToken) request.getAttribute(IdTokenFilter.TOKEN_ATTRIBUTE);
+  }
+
+  static IdTokenFilter stateless(RemoteKeySource keys) {
+    IdTokenValidator validator = IdTokenValidator.builder()
+        .issuer("https://login.example.com")
+        .clientId("my-client-id")
+        .keySource(keys)
+        .maxTokenAge(Duration.ofMinutes(15))   // no nonce to check: bound the replay window instead
+        .build();
+    IdTokenFilter filter = IdTokenFilter.builder(validator).build();
+    return filter;
+  }
+
+  static IdTokenFilter sessionNonce(IdTokenValidator validator) {
+    IdTokenFilter filter = IdTokenFilter.builder(validator)
+        .expectations(request -> Expectations.nonce((String) request.getSession().getAttribute("nonce")))
+        .build();
+    return filter;
   }
 
   static IdTokenValidator cached(RemoteKeySource keys) {
