@@ -244,7 +244,9 @@ public final class IdTokenFilter implements Filter {
     }
 
     /**
-     * The {@code realm} of every challenge (RFC 7235 §2.2; default: none).
+     * The {@code realm} of every challenge (RFC 7235 §2.2; default: none). Recommended: RFC 6750 §3
+     * asks for at least one parameter after {@code Bearer}, and without a realm the answer to a
+     * request without a token is the bare {@code Bearer} challenge (as Spring Security sends it).
      *
      * @throws IllegalArgumentException if empty, or with a character outside printable ASCII, a
      *     quote or a backslash

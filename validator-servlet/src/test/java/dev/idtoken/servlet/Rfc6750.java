@@ -31,7 +31,9 @@ final class Rfc6750 {
     }
     int i = "Bearer".length();
     if (i == challenge.length()) {
-      return params; // RFC 7235: a scheme alone is a challenge; RFC 6750 §3.1 sends it when no token came
+      // RFC 7235 §2.1 allows a scheme alone, and the filter sends it (no realm configured) when no
+      // token came; RFC 6750 §3 asks for at least one parameter, which realm(...) provides.
+      return params;
     }
     i = expect(challenge, i, ' ');
     while (true) {
