@@ -12,6 +12,7 @@ import dev.idtoken.validator.VerifiedIdToken;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -97,7 +98,11 @@ final class ReadmeSnippets {
 
   static IdTokenFilter sessionNonce(IdTokenValidator validator) {
     IdTokenFilter filter = IdTokenFilter.builder(validator)
-        .expectations(request -> Expectations.nonce((String) request.getSession().getAttribute("nonce")))
+        .expectations(request -> {
+          HttpSession session = request.getSession(false);
+          Object nonce = session == null ? null : session.getAttribute("nonce");
+          return nonce == null ? Expectations.none() : Expectations.nonce((String) nonce);
+        })
         .build();
     return filter;
   }

@@ -17,6 +17,8 @@ import dev.idtoken.validator.MultiIssuerValidator;
 import dev.idtoken.validator.TrustedIssuers;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpSession;
+import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -454,6 +456,31 @@ abstract class AbstractIdTokenFilterTest {
 
     assertAuthenticatedAs("u1", get("/api", "Authorization", "Bearer " + token, "X-Nonce", "n-0S6"));
     assertInvalidToken(get("/api", "Authorization", "Bearer " + token, "X-Nonce", "other"), ErrorCode.NONCE_MISMATCH);
+  }
+
+  @Test
+  void expectations_nonceKeptInTheSession_isChecked() throws Exception {
+    serve(f -> f.excludePaths("/login").expectations(request -> {
+      HttpSession session = request.getSession(false);
+      Object nonce = session == null ? null : session.getAttribute("nonce");
+      return nonce == null ? Expectations.none() : Expectations.nonce((String) nonce);
+    }));
+    HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .cookieHandler(new CookieManager()).build();
+    HttpResponse<String> login = browser.send(HttpRequest.newBuilder(base.resolve("/login?nonce=n-0S6")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(204, login.statusCode());
+    String withNonce = provider.issuer().token().subject("u1").nonce("n-0S6")
+        .claim("realm_access", Map.of("roles", List.of("admin"))).sign();
+    String otherNonce = provider.issuer().token().subject("u1").nonce("replayed").sign();
+
+    HttpResponse<String> good = browser.send(HttpRequest.newBuilder(base.resolve("/api"))
+        .header("Authorization", "Bearer " + withNonce).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> bad = browser.send(HttpRequest.newBuilder(base.resolve("/api"))
+        .header("Authorization", "Bearer " + otherNonce).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertAuthenticatedAs("u1", good);
+    assertInvalidToken(bad, ErrorCode.NONCE_MISMATCH);
   }
 
   @Test

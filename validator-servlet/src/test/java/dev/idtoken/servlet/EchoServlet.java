@@ -13,6 +13,12 @@ final class EchoServlet extends HttpServlet {
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (request.getRequestURI().equals("/login")) {
+      // Where an app starts the sign-in: it keeps the nonce it sends the provider in the session.
+      request.getSession(true).setAttribute("nonce", request.getParameter("nonce"));
+      response.setStatus(204);
+      return;
+    }
     Principal principal = request.getUserPrincipal();
     Object token = request.getAttribute(IdTokenFilter.TOKEN_ATTRIBUTE);
     response.setStatus(200);

@@ -22,7 +22,8 @@ class JettyIdTokenFilterTest extends AbstractIdTokenFilterTest {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler("/");
+    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+    context.setContextPath("/");
     context.addServlet(new ServletHolder(application), "/*");
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     server.setHandler(context);
