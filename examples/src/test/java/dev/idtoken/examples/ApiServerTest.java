@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,7 @@ class ApiServerTest {
     keys = RemoteKeySource.builder()
         .discovery(PROVIDER.issuerUrl())
         .sslContext(PROVIDER.sslContext()) // trusts the provider's certificate: no insecure HTTP
+        .maxWait(Duration.ofSeconds(15))   // a cold JVM's first TLS handshake can be slow
         .build();
     IdTokenFilter filter = IdTokenFilter.builder(IdTokenValidator.builder()
             .issuer(PROVIDER.issuerUrl())

@@ -40,7 +40,7 @@ class TlsTest {
     try (RemoteKeySource keys = RemoteKeySource.builder()
         .discovery(provider.issuerUrl())
         .sslContext(provider.sslContext())
-        .maxWait(Duration.ofSeconds(5))
+        .maxWait(Duration.ofSeconds(15))
         .build()) {
       ValidationResult result = validator(keys).validate(provider.issuer().token().sign());
 
@@ -53,7 +53,7 @@ class TlsTest {
   void noSslContext_selfSignedProvider_isUnavailableNotInvalid() {
     try (RemoteKeySource keys = RemoteKeySource.builder()
         .jwksUri(provider.jwksUri())
-        .maxWait(Duration.ofSeconds(5))
+        .maxWait(Duration.ofSeconds(15))
         .build()) {
       ValidationResult result = validator(keys).validate(provider.issuer().token().sign());
 

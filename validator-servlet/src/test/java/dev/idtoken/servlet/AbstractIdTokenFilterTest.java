@@ -1,5 +1,13 @@
 package dev.idtoken.servlet;
 
+import static dev.idtoken.servlet.Answered.assertAnonymous;
+import static dev.idtoken.servlet.Answered.assertAuthenticatedAs;
+import static dev.idtoken.servlet.Answered.assertInvalidRequest;
+import static dev.idtoken.servlet.Answered.assertInvalidToken;
+import static dev.idtoken.servlet.Answered.assertMissingToken;
+import static dev.idtoken.servlet.Answered.assertProblem;
+import static dev.idtoken.servlet.Answered.header;
+import static dev.idtoken.servlet.Answered.refusals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -87,7 +95,8 @@ abstract class AbstractIdTokenFilterTest {
     return RemoteKeySource.builder()
         .discovery(from.issuerUrl())
         .ticker(nanos::get)
-        .retryBackoff(Duration.ofSeconds(20), Duration.ofMinutes(1));
+        .retryBackoff(Duration.ofSeconds(20), Duration.ofMinutes(1))
+        .maxWait(Duration.ofSeconds(15)); // a cold JVM's first TLS handshake on a busy machine is slow
   }
 
   private IdTokenValidator validator(FakeProvider from, KeySource keySource) {
@@ -134,56 +143,6 @@ abstract class AbstractIdTokenFilterTest {
     return provider.issuer().token().subject(subject)
         .claim("realm_access", Map.of("roles", List.of("admin", "user")))
         .sign();
-  }
-
-  private static String header(HttpResponse<?> response, String name) {
-    return response.headers().firstValue(name).orElse(null);
-  }
-
-  private static void assertAuthenticatedAs(String subject, HttpResponse<String> response) {
-    assertEquals(200, response.statusCode(), response::body);
-    assertEquals("user=" + subject + ";remoteUser=" + subject + ";authType=Bearer;admin=true;auditor=false"
-        + ";anyone=true;principal=" + subject + ";attribute=" + subject, response.body());
-  }
-
-  private static void assertAnonymous(HttpResponse<String> response) {
-    assertEquals(200, response.statusCode(), response::body);
-    assertEquals("user=-;remoteUser=null;authType=null;admin=false;auditor=false;anyone=false"
-        + ";principal=-;attribute=-", response.body());
-  }
-
-  private static void assertMissingToken(HttpResponse<String> response, String realm) {
-    assertEquals(401, response.statusCode(), response::body);
-    Rfc6750.assertBare(header(response, "WWW-Authenticate"), realm);
-    assertProblem(response, 401);
-  }
-
-  private static void assertInvalidRequest(HttpResponse<String> response) {
-    assertEquals(400, response.statusCode(), response::body);
-    assertEquals("invalid_request", Rfc6750.error(header(response, "WWW-Authenticate")));
-    assertProblem(response, 400);
-  }
-
-  private static void assertInvalidToken(HttpResponse<String> response, ErrorCode code) {
-    assertEquals(401, response.statusCode(), response::body);
-    Map<String, String> challenge = Rfc6750.parse(header(response, "WWW-Authenticate"));
-    assertEquals("invalid_token", challenge.get("error"));
-    assertEquals(code.message(), challenge.get("error_description"));
-    assertProblem(response, 401);
-  }
-
-  private static void assertProblem(HttpResponse<String> response, int status) {
-    assertTrue(header(response, "Content-Type").startsWith(Answers.PROBLEM_JSON), response.headers()::toString);
-    assertTrue(response.body().startsWith("{\"type\":\"about:blank\",\"title\":\""), response.body());
-    assertTrue(response.body().contains(",\"status\":" + status + ","), response.body());
-  }
-
-  /** The filter's DEBUG lines: one per refusal, the status and code only. */
-  private static List<String> refusals() {
-    return CapturedLogs.lines().stream()
-        .filter(l -> l.startsWith("DEBUG " + IdTokenFilter.class.getName() + ": "))
-        .map(l -> l.substring(l.indexOf(": ") + 2))
-        .collect(Collectors.toList());
   }
 
   @Test
