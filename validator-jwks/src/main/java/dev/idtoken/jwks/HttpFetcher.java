@@ -55,12 +55,10 @@ final class HttpFetcher {
     this.executor = executor;
   }
 
-  /** A client that never follows redirects, with the given connect timeout. */
-  static HttpClient newClient(Duration connectTimeout) {
-    return newClient(connectTimeout, null);
-  }
-
-  /** A client that never follows redirects, with the given connect timeout and TLS setup (null: the JDK's default). */
+  /**
+   * A client that never follows redirects, with the given connect timeout, and the given TLS context
+   * (null for the JDK's default, which trusts the JDK's CA certificates).
+   */
   static HttpClient newClient(Duration connectTimeout, SSLContext sslContext) {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)

@@ -1,64 +1,80 @@
 package dev.idtoken.jwks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.idtoken.testkit.FakeProvider;
-import dev.idtoken.validator.ErrorCode;
-import dev.idtoken.validator.IdTokenValidator;
-import dev.idtoken.validator.ValidationResult;
+import dev.idtoken.testkit.TestIssuer;
+import dev.idtoken.validator.MultiIssuerValidator;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import javax.net.ssl.SSLContext;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.Test;
 
-/** HTTPS against a provider with a self-signed certificate, trusted through {@code sslContext}. */
-class TlsTest {
-  private static FakeProvider provider;
+/** HTTPS to a provider with a self-signed certificate, trusted through {@code sslContext(...)}. */
+class TlsTest extends SourceTestSupport {
+  private static final HeldCertificate CERTIFICATE = new HeldCertificate.Builder()
+      .addSubjectAlternativeName("127.0.0.1")
+      .duration(1, java.util.concurrent.TimeUnit.HOURS)
+      .build();
 
-  @BeforeAll
-  static void startProvider() {
-    provider = FakeProvider.startHttps();
+  private static TestProvider httpsProvider() throws Exception {
+    HandshakeCertificates server = new HandshakeCertificates.Builder().heldCertificate(CERTIFICATE).build();
+    return new TestProvider(server.sslSocketFactory());
   }
 
-  @AfterAll
-  static void stopProvider() {
-    provider.close();
+  private static SSLContext trustingTheCertificate() {
+    return new HandshakeCertificates.Builder()
+        .addTrustedCertificate(CERTIFICATE.certificate())
+        .build()
+        .sslContext();
   }
 
-  private static IdTokenValidator validator(RemoteKeySource keys) {
-    return IdTokenValidator.builder()
-        .issuer(provider.issuerUrl())
-        .clientId(FakeProvider.DEFAULT_CLIENT_ID)
-        .keySource(keys)
-        .build();
-  }
-
-  @Test
-  void sslContext_trustingTheProvider_discoversAndLoadsKeysOverHttps() {
-    try (RemoteKeySource keys = RemoteKeySource.builder()
-        .discovery(provider.issuerUrl())
-        .sslContext(provider.sslContext())
-        .maxWait(Duration.ofSeconds(15))
-        .build()) {
-      ValidationResult result = validator(keys).validate(provider.issuer().token().sign());
-
-      assertTrue(result.isValid(), result::toString);
-      assertTrue(provider.jwksRequests() >= 1);
-    }
+  /** Like testDefaults, without allowInsecureLoopbackHttp. */
+  private RemoteKeySource.Builder httpsDefaults(RemoteKeySource.Builder builder) {
+    return builder.ticker(ticker).executor(Runnable::run).listener(listener)
+        .readTimeout(Duration.ofSeconds(3)).maxWait(Duration.ofSeconds(3));
   }
 
   @Test
-  void noSslContext_selfSignedProvider_isUnavailableNotInvalid() {
-    try (RemoteKeySource keys = RemoteKeySource.builder()
-        .jwksUri(provider.jwksUri())
-        .maxWait(Duration.ofSeconds(15))
-        .build()) {
-      ValidationResult result = validator(keys).validate(provider.issuer().token().sign());
+  void validate_selfSignedProviderTrustedThroughSslContext_valid() throws Exception {
+    TestProvider https = track(httpsProvider());
+    TestIssuer issuer = TestIssuer.create(https.issuer(), CLIENT_ID);
+    https.jwks(issuer.jwksJson());
+    RemoteKeySource source = track(httpsDefaults(RemoteKeySource.builder().jwksUri(https.jwksUri()))
+        .sslContext(trustingTheCertificate()).build());
+    listener.awaitCompletions(1);
 
-      ValidationResult.Unavailable unavailable = assertInstanceOf(ValidationResult.Unavailable.class, result);
-      assertEquals(ErrorCode.KEYS_UNAVAILABLE, unavailable.error().code());
-    }
+    assertValid(validator(source, https.issuer()).validate(issuer.token().sign()));
+    assertEquals(1, https.jwksRequests());
+  }
+
+  @Test
+  void validate_selfSignedProviderWithDefaultTrust_unavailableWithTlsFailure() throws Exception {
+    TestProvider https = track(httpsProvider());
+    TestIssuer issuer = TestIssuer.create(https.issuer(), CLIENT_ID);
+    https.jwks(issuer.jwksJson());
+    RemoteKeySource source = track(httpsDefaults(RemoteKeySource.builder().jwksUri(https.jwksUri())).build());
+    listener.awaitCompletions(1);
+
+    assertUnavailable(validator(source, https.issuer()).validate(issuer.token().sign()));
+    assertTrue(source.health().lastError().orElseThrow().startsWith("TLS failure"), source.health()::toString);
+  }
+
+  @Test
+  void validate_registryWithSslContext_discoversAndValidatesOverHttps() throws Exception {
+    TestProvider https = track(httpsProvider());
+    TestIssuer issuer = TestIssuer.create(https.issuer(), CLIENT_ID);
+    https.jwks(issuer.jwksJson());
+    IssuerRegistry registry = track(IssuerRegistry.builder()
+        .sslContext(trustingTheCertificate())
+        .keySourceDefaults(this::httpsDefaults)
+        .build());
+    registry.register(https.issuer(), CLIENT_ID);
+    listener.awaitCompletions(1);
+
+    assertValid(MultiIssuerValidator.of(registry).validate(issuer.token().sign()));
+    assertEquals(1, https.discoveryRequests());
+    assertEquals(1, registry.sharedHttpClients());
   }
 }
