@@ -1,0 +1,67 @@
+package dev.idtoken.spring;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Answers 503 with {@code Retry-After} when a request failed because the provider's keys could not be
+ * obtained ({@link IdTokenKeysUnavailableException} anywhere in the cause chain).
+ *
+ * <p>Why a servlet filter: Spring Security turns a non-{@code BadJwtException} from a decoder into an
+ * {@code AuthenticationServiceException} and rethrows it, so the container would answer 500. Placed
+ * before Spring Security's filter chain, this filter catches it whatever security configuration the
+ * application has (Boot's default, or its own {@code SecurityFilterChain}). Every other exception
+ * passes through unchanged. Thread-safe.
+ */
+final class IdTokenUnavailableFilter extends OncePerRequestFilter implements Ordered {
+  /** Used when the key source gave no hint. Its first retry is after about a second. */
+  static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+  /** Before Spring Security's filter chain, whose default order is -100. */
+  static final int ORDER = -110;
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    try {
+      chain.doFilter(request, response);
+    } catch (RuntimeException | ServletException | IOException e) {
+      IdTokenKeysUnavailableException unavailable = find(e);
+      if (unavailable == null || response.isCommitted()) {
+        throw e;
+      }
+      response.reset();
+      response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+      response.setHeader("Retry-After", Long.toString(retryAfterSeconds(unavailable)));
+      response.setHeader("Cache-Control", "no-store");
+    }
+  }
+
+  static long retryAfterSeconds(IdTokenKeysUnavailableException e) {
+    Duration hint = e.retryAfter().orElse(DEFAULT_RETRY_AFTER);
+    // Whole seconds, rounded up, at least one: "Retry-After: 0" would invite an immediate retry.
+    long seconds = hint.getSeconds() + (hint.getNano() > 0 ? 1 : 0);
+    return Math.max(1, seconds);
+  }
+
+  private static IdTokenKeysUnavailableException find(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 16; depth++) { // bounded: cause chains can loop
+      if (t instanceof IdTokenKeysUnavailableException unavailable) {
+        return unavailable;
+      }
+      t = t.getCause();
+    }
+    return null;
+  }
+
+  @Override
+  public int getOrder() {
+    return ORDER;
+  }
+}
