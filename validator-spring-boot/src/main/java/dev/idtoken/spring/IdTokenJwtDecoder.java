@@ -66,7 +66,7 @@ public final class IdTokenJwtDecoder implements JwtDecoder {
    *
    * @throws InvalidIdTokenException if the token is bad (401)
    * @throws IdTokenKeysUnavailableException if the keys could not be obtained (503)
-   * @throws JwtException on an internal failure (500)
+   * @throws IdTokenInternalErrorException on an internal failure (500)
    */
   @Override
   public Jwt decode(String token) throws JwtException {
@@ -81,7 +81,7 @@ public final class IdTokenJwtDecoder implements JwtDecoder {
       throw new IdTokenKeysUnavailableException(unavailable.error().code().message(),
           unavailable.retryAfter().orElse(null));
     }
-    throw new JwtException(INTERNAL_ERROR_MESSAGE);
+    throw new IdTokenInternalErrorException(INTERNAL_ERROR_MESSAGE);
   }
 
   private static Jwt toJwt(String token, VerifiedIdToken verified) {

@@ -11,13 +11,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Answers 503 with {@code Retry-After} when a request failed because the provider's keys could not be
- * obtained ({@link IdTokenKeysUnavailableException} anywhere in the cause chain).
+ * obtained ({@link IdTokenKeysUnavailableException} anywhere in the cause chain), and 500 when
+ * validation failed internally ({@link IdTokenInternalErrorException}).
  *
  * <p>Why a servlet filter: Spring Security turns a non-{@code BadJwtException} from a decoder into an
- * {@code AuthenticationServiceException} and rethrows it, so the container would answer 500. Placed
- * before Spring Security's filter chain, this filter catches it whatever security configuration the
- * application has (Boot's default, or its own {@code SecurityFilterChain}). Every other exception
- * passes through unchanged. Thread-safe.
+ * {@code AuthenticationServiceException} and rethrows it. The container would then answer 500 for an
+ * outage, or, worse, forward to {@code /error}, which Spring Security guards too, so that an internal
+ * failure ends as a 401 and the client drops a good token. Placed before Spring Security's filter
+ * chain, this filter answers both itself, whatever security configuration the application has
+ * (Boot's default, or its own {@code SecurityFilterChain}). Every other exception passes through
+ * unchanged. Thread-safe.
  */
 final class IdTokenUnavailableFilter extends OncePerRequestFilter implements Ordered {
   /** Used when the key source gave no hint. Its first retry is after about a second. */
@@ -31,14 +34,18 @@ final class IdTokenUnavailableFilter extends OncePerRequestFilter implements Ord
     try {
       chain.doFilter(request, response);
     } catch (RuntimeException | ServletException | IOException e) {
-      IdTokenKeysUnavailableException unavailable = find(e);
-      if (unavailable == null || response.isCommitted()) {
+      Throwable ours = find(e);
+      if (ours == null || response.isCommitted()) {
         throw e;
       }
       response.reset();
-      response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-      response.setHeader("Retry-After", Long.toString(retryAfterSeconds(unavailable)));
       response.setHeader("Cache-Control", "no-store");
+      if (ours instanceof IdTokenKeysUnavailableException unavailable) {
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader("Retry-After", Long.toString(retryAfterSeconds(unavailable)));
+      } else {
+        response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+      }
     }
   }
 
@@ -49,11 +56,11 @@ final class IdTokenUnavailableFilter extends OncePerRequestFilter implements Ord
     return Math.max(1, seconds);
   }
 
-  private static IdTokenKeysUnavailableException find(Throwable e) {
+  private static Throwable find(Throwable e) {
     Throwable t = e;
     for (int depth = 0; t != null && depth < 16; depth++) { // bounded: cause chains can loop
-      if (t instanceof IdTokenKeysUnavailableException unavailable) {
-        return unavailable;
+      if (t instanceof IdTokenKeysUnavailableException || t instanceof IdTokenInternalErrorException) {
+        return t;
       }
       t = t.getCause();
     }
