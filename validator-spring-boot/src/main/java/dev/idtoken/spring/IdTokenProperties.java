@@ -16,16 +16,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code trusted-audiences} are the defaults of every entry, and {@code issuer} and {@code jwks-uri}
  * must not be set.
  *
- * @param issuer the issuer identifier, compared exactly with each token's {@code iss}; its keys are
- *     found through OpenID Connect Discovery unless {@code jwks-uri} is set
- * @param clientId the client id the tokens must be meant for ({@code aud}, {@code azp})
- * @param algorithms the JWS algorithms accepted, by exact name (default RS256); never {@code none}
- * @param clockSkew the clock skew allowed on every time check (default 60s, at most 5m)
- * @param maxTokenAge refuse tokens issued longer ago than this (default: no limit beyond exp)
- * @param trustedAudiences audiences besides the client id that a token may also name (default: none)
- * @param jwksUri the provider's JWKS URL; skips discovery (default: found through discovery)
- * @param issuers several trusted issuers, each chosen by the token's {@code iss}
- * @param authorities how granted authorities are read from the token
+ * @param issuer Issuer identifier, compared exactly with each token's "iss". Its keys are found
+ *     through OpenID Connect Discovery unless jwks-uri is set.
+ * @param clientId Client id the tokens must be meant for ("aud", "azp").
+ * @param algorithms JWS algorithms accepted, by exact name; never "none".
+ * @param clockSkew Clock skew allowed on every time check, at most 5 minutes.
+ * @param maxTokenAge Refuse tokens issued longer ago than this (by default no limit beyond "exp").
+ * @param trustedAudiences Audiences besides the client id that a token may also name.
+ * @param jwksUri Provider's JWKS URL, skipping discovery (by default found through discovery).
+ * @param issuers Several trusted issuers, each chosen by the token's "iss"; options left out take the
+ *     top-level values.
+ * @param authorities How granted authorities are read from the token.
  */
 @ConfigurationProperties("idtoken")
 public record IdTokenProperties(
@@ -78,11 +79,10 @@ public record IdTokenProperties(
   /**
    * Granted authorities from a claim ({@code idtoken.authorities.*}).
    *
-   * @param claim the claim holding the roles or groups: a list of strings or a space-separated
-   *     string; a dotted name such as {@code realm_access.roles} (Keycloak) is a path into nested
-   *     objects unless a claim has that exact name (default: none, so no authorities)
-   * @param prefix put before each value (default {@code ROLE_}, so {@code hasRole("admin")} matches
-   *     the value {@code admin})
+   * @param claim Claim holding the roles or groups: a list of strings or a space-separated string.
+   *     A dotted name such as realm_access.roles (Keycloak) is a path into nested objects unless a
+   *     claim has that exact name. By default none, so no authorities.
+   * @param prefix Put before each value, so that hasRole("admin") matches the value "admin".
    */
   public record Authorities(String claim, @DefaultValue(DEFAULT_PREFIX) String prefix) {
     /** The default prefix, {@value}. */

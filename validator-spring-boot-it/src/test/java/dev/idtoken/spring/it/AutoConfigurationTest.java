@@ -232,6 +232,24 @@ class AutoConfigurationTest {
     }
   }
 
+  @Test
+  void metadata_jarDescribesEveryProperty() throws Exception {
+    Set<String> names = new java.util.HashSet<>();
+    java.util.Enumeration<java.net.URL> files = getClass().getClassLoader()
+        .getResources("META-INF/spring-configuration-metadata.json");
+    while (files.hasMoreElements()) {
+      try (java.io.InputStream in = files.nextElement().openStream()) {
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).path("properties")
+            .forEach(p -> names.add(p.path("name").asText()));
+      }
+    }
+    for (String name : List.of("idtoken.issuer", "idtoken.client-id", "idtoken.algorithms", "idtoken.clock-skew",
+        "idtoken.max-token-age", "idtoken.trusted-audiences", "idtoken.jwks-uri", "idtoken.issuers",
+        "idtoken.authorities.claim", "idtoken.authorities.prefix", "management.health.idtoken.enabled")) {
+      assertTrue(names.contains(name), name);
+    }
+  }
+
   private static void assertCode(ErrorCode expected, JwtDecoder decoder, String token) {
     InvalidIdTokenException e = assertThrows(InvalidIdTokenException.class, () -> decoder.decode(token));
     assertEquals(expected, e.code());

@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
@@ -207,6 +208,19 @@ class ResourceServerTest {
     assertEquals(Set.of(JwsAlgorithm.RS256), validator.allowedAlgorithms());
     assertInstanceOf(IdTokenJwtDecoder.class, context.getBean(JwtDecoder.class));
     assertEquals(1, context.getBeansOfType(RemoteKeySource.class).size());
+  }
+
+  @Test
+  void classPath_bootsJsonMapperAndNimbus_coexistWithTheLibrarysJackson2() throws Exception {
+    // Spring's own JSON mapper: Jackson 3 on Boot 4, Jackson 2 on Boot 3; the library uses Jackson 2
+    // internally either way, and Spring Security brings Nimbus for its own decoders.
+    String mapper = SpringBootVersion.getVersion().startsWith("4.")
+        ? "tools.jackson.databind.json.JsonMapper" : "com.fasterxml.jackson.databind.ObjectMapper";
+    assertEquals(1, context.getBeanNamesForType(Class.forName(mapper)).length, mapper);
+    assertNotNull(Class.forName("com.fasterxml.jackson.databind.JsonNode"));
+    assertNotNull(Class.forName("com.nimbusds.jwt.SignedJWT"));
+    // And a request through both still works (the health test renders JSON with Spring's mapper).
+    assertEquals(200, Http.get(port, "/me", PROVIDER.issuer().token().sign()).statusCode());
   }
 
   @Test
