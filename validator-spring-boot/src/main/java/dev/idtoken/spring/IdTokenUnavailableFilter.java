@@ -38,13 +38,17 @@ final class IdTokenUnavailableFilter extends OncePerRequestFilter implements Ord
       if (ours == null || response.isCommitted()) {
         throw e;
       }
-      response.reset();
+      // Only the body is dropped: headers already set (CORS, for one) stay, so that a browser
+      // client can read the 503 and retry.
+      response.resetBuffer();
       response.setHeader("Cache-Control", "no-store");
       if (ours instanceof IdTokenKeysUnavailableException unavailable) {
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setHeader("Retry-After", Long.toString(retryAfterSeconds(unavailable)));
+        logger.debug("ID token not checked: keys unavailable; answered 503");
       } else {
         response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        logger.debug("ID token not checked: internal error; answered 500");
       }
     }
   }
