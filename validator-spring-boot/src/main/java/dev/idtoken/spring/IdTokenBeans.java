@@ -157,7 +157,9 @@ final class IdTokenBeans {
     try {
       return step.run();
     } catch (IllegalArgumentException e) {
-      throw new IdTokenPropertyException(property, e.getMessage() == null ? "is not valid" : e.getMessage());
+      // The builders' messages name their own options ("clockSkew must be ..."): quote them as the reason.
+      String reason = e.getMessage();
+      throw new IdTokenPropertyException(property, reason == null ? "is invalid" : "is invalid (" + reason + ")");
     }
   }
 }
