@@ -54,6 +54,7 @@ public final class IdTokenValidator {
   private final Set<JwsAlgorithm> allowedAlgorithms;
   private final int maxTokenSize;
   private final Clock clock;
+  private final Duration clockSkew;
   private final JwsVerifier jwsVerifier;
   private final ClaimChecks claimChecks;
   private final VerifiedTokenCache cache; // null unless enabled
@@ -64,6 +65,7 @@ public final class IdTokenValidator {
     this.allowedAlgorithms = Set.copyOf(b.allowedAlgorithms);
     this.maxTokenSize = b.maxTokenSize;
     this.clock = b.clock;
+    this.clockSkew = b.clockSkew;
     this.jwsVerifier = new JwsVerifier(EnumSet.copyOf(b.allowedAlgorithms), b.keySource,
         b.clientSecret, !b.acceptAnyTokenType);
     Set<String> trusted = b.acceptUntrustedAudiences ? null : Set.copyOf(b.trustedAudiences);
@@ -148,7 +150,7 @@ public final class IdTokenValidator {
       if (hit != null) {
         ValidationResult result = revalidate(hit, expectations);
         if (result != null) {
-          return result;
+          return consumeIfOneTime(result, expectations);
         }
       }
     }
@@ -168,7 +170,40 @@ public final class IdTokenValidator {
     if (cache != null && now.isBefore(verified.expiresAt())) {
       cache.put(token, valid, jws.algorithm, jws.kid, jws.key);
     }
-    return valid;
+    return consumeIfOneTime(valid, expectations);
+  }
+
+  /**
+   * §3.1.3.7 step 11 (replay), for a one-time login exchange: last, so only a token that passed every
+   * other check is recorded, and on cached and cold results alike (the cache holds what is true of
+   * the token, not whether it was used). Fails closed: a guard that cannot answer, or that throws
+   * anything, never lets the token through.
+   */
+  private ValidationResult consumeIfOneTime(ValidationResult result, Expectations expectations) {
+    ReplayGuard guard = expectations.replayGuard;
+    if (guard == null || !(result instanceof ValidationResult.Valid)) {
+      return result;
+    }
+    VerifiedIdToken token = ((ValidationResult.Valid) result).token();
+    // The validator accepts the token until exp + skew, so the record must last at least as long.
+    Instant keepUntil = token.expiresAt().plus(clockSkew);
+    try {
+      if (guard.tryRecord(token.replayKey(clientId), keepUntil)) {
+        return result;
+      }
+      return new ValidationResult.Invalid(List.of(ValidationError.of(ErrorCode.TOKEN_REPLAYED)));
+    } catch (ReplayGuardException e) {
+      return replayCheckUnavailable();
+    } catch (RuntimeException e) {
+      // A defective guard: refuse rather than accept, and say which class failed (never the key).
+      log.warn("ReplayGuard {} threw {}; the token was refused", guard.getClass().getName(),
+          e.getClass().getName());
+      return replayCheckUnavailable();
+    }
+  }
+
+  private static ValidationResult replayCheckUnavailable() {
+    return new ValidationResult.Unavailable(ValidationError.of(ErrorCode.REPLAY_CHECK_UNAVAILABLE));
   }
 
   /**

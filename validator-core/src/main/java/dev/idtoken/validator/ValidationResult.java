@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * The outcome of validating an ID token: {@link Valid}, {@link Invalid} (the token is bad: answer
- * 401) or {@link Unavailable} (the keys could not be obtained: answer 503 and let the client retry).
+ * 401) or {@link Unavailable} (the keys or the replay store could not be reached: answer 503 and let
+ * the client retry).
  *
  * <p>Immutable and thread-safe. Typical use:
  *
@@ -85,12 +86,13 @@ public sealed interface ValidationResult
 
   /**
    * The token could not be checked because no usable keys could be obtained (the provider is down,
-   * slow or broken and the cached keys are too old). Not the token's fault: answer 503.
+   * slow or broken and the cached keys are too old), or because the {@link ReplayGuard} could not
+   * answer. Not the token's fault: answer 503.
    *
-   * @param error always {@link ErrorCode#KEYS_UNAVAILABLE}
+   * @param error {@link ErrorCode#KEYS_UNAVAILABLE} or {@link ErrorCode#REPLAY_CHECK_UNAVAILABLE}
    */
   record Unavailable(ValidationError error) implements ValidationResult {
-    /** Checks the error is a {@link ErrorCode#KEYS_UNAVAILABLE}. */
+    /** Checks the error's code is an availability code ({@link ErrorCode#isUnavailable()}). */
     public Unavailable {
       Objects.requireNonNull(error, "error");
       if (!error.code().isUnavailable()) {
