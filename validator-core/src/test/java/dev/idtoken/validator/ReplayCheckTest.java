@@ -82,7 +82,7 @@ class ReplayCheckTest {
   }
 
   @Test
-  void validate_guardThrowsUnchecked_returnsUnavailableNeverValid() {
+  void validate_guardThrowsUnchecked_returnsFailedNeverValid() {
     IdTokenValidator validator = Fixtures.validatorFor(issuer).build();
     ReplayGuard broken = (key, keepUntil) -> {
       throw new IllegalStateException("bug");
@@ -90,7 +90,8 @@ class ReplayCheckTest {
 
     ValidationResult result = validator.validate(issuer.token().sign(), login(broken));
 
-    assertInstanceOf(ValidationResult.Unavailable.class, result);
+    assertEquals(ErrorCode.INTERNAL_ERROR,
+        assertInstanceOf(ValidationResult.Failed.class, result).error().code());
   }
 
   @Test
