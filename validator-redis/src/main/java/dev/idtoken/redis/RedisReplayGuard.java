@@ -65,7 +65,7 @@ public final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
   /** Default bound on one command's round trip. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
   /** Default bound on opening a connection (TCP, TLS and authentication). */
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   /** The longest timeout the builder accepts. */
   public static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
   // Commands waiting on the connection; past this a check fails at once instead of queueing.
@@ -94,7 +94,9 @@ public final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
         .withHost(b.host)
         .withPort(b.port)
         .withDatabase(b.database)
-        .withTimeout(b.commandTimeout);
+        // Lettuce bounds the connection's initialisation (TLS handshake, AUTH, PING) by this; each
+        // command is bounded by the TimeoutOptions below.
+        .withTimeout(b.connectTimeout);
     if (b.tls) {
       uriBuilder.withSsl(true).withVerifyPeer(SslVerifyMode.FULL);
     }
@@ -356,7 +358,8 @@ public final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
     }
 
     /**
-     * The longest opening a connection may take (default 1 s).
+     * The longest opening a connection may take, TLS handshake and authentication included (default
+     * 2 s).
      *
      * @throws IllegalArgumentException if not positive or above {@link #MAX_TIMEOUT}
      */

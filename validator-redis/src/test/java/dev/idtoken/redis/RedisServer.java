@@ -47,12 +47,25 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts a server with these extra {@code redis-server} arguments (for example {@code --requirepass x}). */
   public static RedisServer start(String... extraArgs) {
+    return start(List.of(extraArgs), null, null);
+  }
+
+  /** Starts a server that speaks only TLS on its port, with this PEM certificate chain and key. */
+  public static RedisServer startTls(Path certificatePem, Path privateKeyPem) {
+    return start(List.of(), certificatePem, privateKeyPem);
+  }
+
+  private static RedisServer start(List<String> extraArgs, Path cert, Path key) {
     Path binary = binary();
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "redis-");
-        RedisServer server = new RedisServer(binary, dir, freePort(), List.of(extraArgs));
+        int port = freePort();
+        List<String> args = cert == null ? extraArgs : List.of("--port", "0", "--tls-port",
+            Integer.toString(port), "--tls-cert-file", cert.toString(), "--tls-key-file",
+            key.toString(), "--tls-auth-clients", "no");
+        RedisServer server = new RedisServer(binary, dir, port, args);
         server.launch();
         return server;
       } catch (IOException e) {
