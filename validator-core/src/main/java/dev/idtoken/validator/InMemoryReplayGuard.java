@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * several instances behind a load balancer, share one store with {@code validator-redis} instead).
  *
  * <p>Thread-safe and lock-free on the common path: one atomic map update per call. Bounded: at most
- * {@link Builder#maximumEntries(int)} keys ({@value #DEFAULT_MAXIMUM_ENTRIES} by default, about 150
+ * {@link Builder#maximumEntries(int)} keys ({@value #DEFAULT_MAXIMUM_ENTRIES} by default, about 160
  * bytes each). An entry is dropped only once its {@code keepUntil} has passed, when it can no longer
  * matter. When the guard is full of entries that have not expired it <em>fails closed</em>: it
  * refuses to record a new key with {@link ReplayGuardException} (the login answers 503) rather than
@@ -123,7 +123,8 @@ public final class InMemoryReplayGuard implements ReplayGuard {
       size.decrementAndGet();
     }
     long last = lastWarning.get();
-    if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MILLIS) && lastWarning.compareAndSet(last, now)) {
+    boolean due = last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MILLIS;
+    if (due && lastWarning.compareAndSet(last, now)) {
       log.warn("In-memory replay guard full ({} unexpired entries): refusing new logins until entries "
           + "expire; raise maximumEntries or share a store", maximumEntries);
     }
@@ -176,10 +177,11 @@ public final class InMemoryReplayGuard implements ReplayGuard {
     private Builder() {}
 
     /**
-     * The most keys recorded at once (default {@value #DEFAULT_MAXIMUM_ENTRIES}); when full of
-     * unexpired entries, new logins are refused as unavailable.
+     * The most keys recorded at once (default
+     * {@value InMemoryReplayGuard#DEFAULT_MAXIMUM_ENTRIES}); when full of unexpired entries, new
+     * logins are refused as unavailable.
      *
-     * @throws IllegalArgumentException if outside [1, {@value #MAX_MAXIMUM_ENTRIES}]
+     * @throws IllegalArgumentException if outside [1, {@value InMemoryReplayGuard#MAX_MAXIMUM_ENTRIES}]
      */
     public Builder maximumEntries(int maximumEntries) {
       if (maximumEntries < 1 || maximumEntries > MAX_MAXIMUM_ENTRIES) {

@@ -112,7 +112,8 @@ public final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
         .ioThreadPoolSize(2)
         .computationThreadPoolSize(2)
         // Reconnect quickly after a blip, and at least once a second during a long outage.
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+        .reconnectDelay(Delay.exponential(
+            Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
         .build();
     ClientOptions.Builder options = ClientOptions.builder()
         .autoReconnect(true)
@@ -332,8 +333,8 @@ public final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
     }
 
     /**
-     * Prepended to every key (default {@value #DEFAULT_KEY_PREFIX}); give each application its own
-     * when several share a server.
+     * Prepended to every key (default {@value RedisReplayGuard#DEFAULT_KEY_PREFIX}); give each
+     * application its own when several share a server.
      *
      * @throws IllegalArgumentException if longer than 100 characters
      */
@@ -350,7 +351,7 @@ public final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
      * The longest a check waits for the server's answer (default 500 ms); past it the login answers
      * 503.
      *
-     * @throws IllegalArgumentException if not positive or above {@link #MAX_TIMEOUT}
+     * @throws IllegalArgumentException if not positive or above {@link RedisReplayGuard#MAX_TIMEOUT}
      */
     public Builder commandTimeout(Duration timeout) {
       this.commandTimeout = checkTimeout(timeout, "commandTimeout");
@@ -361,7 +362,7 @@ public final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
      * The longest opening a connection may take, TLS handshake and authentication included (default
      * 2 s).
      *
-     * @throws IllegalArgumentException if not positive or above {@link #MAX_TIMEOUT}
+     * @throws IllegalArgumentException if not positive or above {@link RedisReplayGuard#MAX_TIMEOUT}
      */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = checkTimeout(timeout, "connectTimeout");

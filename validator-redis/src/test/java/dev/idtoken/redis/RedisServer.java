@@ -144,6 +144,8 @@ public final class RedisServer implements AutoCloseable {
       throw new IOException("redis-server did not start on port " + port + ":\n" + output, e);
     }
     process = p;
+    // A test or benchmark that dies before close() must not leave a server running.
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "redis-server-" + port + "-reaper"));
   }
 
   private static void readUntilReady(InputStream in, CompletableFuture<Void> ready, StringBuilder output) {
