@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The checks run in the order of §3.1.3.7: size and shape, header and algorithm, key and
  * signature (these stop at the first failure), then issuer, audience, {@code azp}, times, nonce,
- * {@code acr}, {@code auth_time}, hash claims and subject (these report every failure). Rejections are
- * logged at debug level with the reason code only.
+ * {@code acr}, {@code auth_time}, hash claims and subject (these report every failure), and last,
+ * when the request asks for {@linkplain Expectations.Builder#oneTimeUse one-time use}, the replay
+ * guard. Rejections are logged at debug level with the reason code only.
  */
 public final class IdTokenValidator {
   /** Default clock skew allowed on {@code exp}, {@code nbf}, {@code iat} and {@code auth_time}. */
@@ -183,8 +184,8 @@ public final class IdTokenValidator {
   /**
    * §3.1.3.7 step 11 (replay), for a one-time login exchange: last, so only a token that passed every
    * other check is recorded, and on cached and cold results alike (the cache holds what is true of
-   * the token, not whether it was used). Fails closed: a guard that cannot answer, or that throws
-   * anything, never lets the token through.
+   * the token, not whether it was used). Fails closed: a guard that cannot answer gives Unavailable,
+   * and one that throws anything else is defective, which validate() turns into Failed.
    */
   private ValidationResult consumeIfOneTime(ValidationResult result, Expectations expectations) {
     ReplayGuard guard = expectations.replayGuard;
@@ -202,7 +203,6 @@ public final class IdTokenValidator {
     } catch (ReplayGuardException e) {
       return new ValidationResult.Unavailable(ValidationError.of(ErrorCode.REPLAY_CHECK_UNAVAILABLE));
     }
-    // A guard that throws anything else is defective: validate() turns it into Failed (500).
   }
 
   /**
