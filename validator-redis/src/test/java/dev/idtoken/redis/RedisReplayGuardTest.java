@@ -12,6 +12,7 @@ import dev.idtoken.validator.Expectations;
 import dev.idtoken.validator.IdTokenValidator;
 import dev.idtoken.validator.KeySet;
 import dev.idtoken.validator.ReplayGuardException;
+import dev.idtoken.validator.CapturingLogs;
 import dev.idtoken.validator.ValidationResult;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -170,6 +171,40 @@ class RedisReplayGuardTest {
   private static void record(Map<String, Integer> accepted, String name, ValidationResult result) {
     if (result.isValid()) {
       accepted.merge(name, 1, Integer::sum);
+    }
+  }
+
+  @Test
+  void tryRecord_outage_logsOneWarningAndOneRecovery_neverAKey() throws Exception {
+    String key = "secret-looking-key-" + UUID.randomUUID();
+    try (RedisServer outage = RedisServer.start();
+        RedisReplayGuard guard = RedisReplayGuard.builder().port(outage.port()).keyPrefix(prefix).build()) {
+      assertTrue(guard.tryRecord(key, Instant.now().plusSeconds(60)));
+      CapturingLogs.clear();
+      outage.stop();
+      for (int i = 0; i < 10; i++) {
+        assertThrows(ReplayGuardException.class, () -> guard.tryRecord(key + "-new", Instant.now().plusSeconds(60)));
+      }
+      CountDownLatch reconnected = new CountDownLatch(1);
+      var subscription = guard.clientResources().eventBus().get()
+          .filter(e -> e instanceof ConnectionActivatedEvent)
+          .subscribe(e -> reconnected.countDown());
+      outage.restart();
+      assertTrue(reconnected.await(30, TimeUnit.SECONDS), "the guard did not reconnect");
+      subscription.dispose();
+      assertFalse(guard.tryRecord(key, Instant.now().plusSeconds(60)), "kept across the restart");
+    }
+
+    List<String> ours = CapturingLogs.lines().stream()
+        .filter(line -> line.contains(RedisReplayGuard.class.getName())).toList();
+    assertEquals(1, ours.stream().filter(line -> line.startsWith("WARN")).count(), () -> String.join("\n", ours));
+    assertEquals(1, ours.stream().filter(line -> line.startsWith("INFO")).count(), () -> String.join("\n", ours));
+    // Lettuce's own TRACE/DEBUG protocol logging shows commands, keys included (SHA-256 digests, never
+    // a token); at INFO and above nothing, ours or Lettuce's, may show a key.
+    for (String line : CapturingLogs.lines()) {
+      boolean clientDebug = (line.startsWith("TRACE") || line.startsWith("DEBUG"))
+          && !line.contains(RedisReplayGuard.class.getName());
+      assertFalse(!clientDebug && (line.contains(key) || line.contains(prefix)), () -> "a key was logged: " + line);
     }
   }
 
