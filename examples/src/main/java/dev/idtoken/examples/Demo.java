@@ -6,10 +6,16 @@ import dev.idtoken.testkit.FakeProvider;
 import dev.idtoken.testkit.Hostile;
 import dev.idtoken.testkit.TestKey;
 import dev.idtoken.validator.IdTokenValidator;
+import dev.idtoken.validator.InMemoryReplayGuard;
 import dev.idtoken.validator.JwsAlgorithm;
 import dev.idtoken.validator.ValidationResult;
 import dev.idtoken.validator.VerifiedIdToken;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -20,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The library's main job end to end, on an embedded default: the test kit's fake OpenID provider on
  * loopback, a validator built from its discovery URL, a good token accepted, each hostile token
  * refused with its typed reason, a flood of unknown key ids absorbed, a key rotation picked up with
- * one fetch, and an outage survived from cache until the stale bound. The key source runs on a
+ * one fetch, a one-time login exchange refusing the second use of a token, and an outage survived
+ * from cache until the stale bound. The key source runs on a
  * simulated clock so the demo takes a second, not a day.
  *
  * <p>Run with {@code ./mvnw -q -Pdemo -DskipTests verify}.
@@ -129,7 +136,10 @@ public final class Demo {
       row("token signed with it", status(rotated) + " after " + (provider.jwksRequests() - before) + " JWKS fetch");
       expect(rotated.isValid() && provider.jwksRequests() - before == 1, "the rotation was not picked up");
 
-      section("5. The provider goes down");
+      section("5. A one-time login exchange: POST /login with the ID token, then again");
+      loginTwice(validator, provider.issuer().token().subject("jane").sign());
+
+      section("6. The provider goes down");
       provider.down();
       String known = provider.issuer().token().sign();
       advance(RemoteKeySource.DEFAULT_MAX_CACHE_TTL.plusMinutes(1)); // keys now past their time to live
@@ -141,6 +151,27 @@ public final class Demo {
       ValidationResult unavailable = validator.validate(known);
       row("after the stale bound", status(unavailable) + " " + reasons(unavailable) + " (keys " + keys.health().status() + ")");
       expect(unavailable instanceof ValidationResult.Unavailable, "the stale bound was not enforced");
+    }
+  }
+
+  private void loginTwice(IdTokenValidator validator, String idToken) {
+    HttpClient http = HttpClient.newHttpClient();
+    try (LoginExchange login = LoginExchange.start(validator, InMemoryReplayGuard.create())) {
+      HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + login.port() + "/login"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("id_token=" + idToken)).build();
+      HttpResponse<String> first = http.send(post, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> second = http.send(post, HttpResponse.BodyHandlers.ofString());
+      String cookie = first.headers().firstValue("Set-Cookie").orElse("(none)");
+      row("first POST /login", first.statusCode() + ", Set-Cookie: " + cookie.replaceFirst("=[^;]*", "=..."));
+      row("second POST /login", second.statusCode() + " " + second.body().trim());
+      expect(first.statusCode() == 204 && second.statusCode() == 401
+          && second.body().contains("TOKEN_REPLAYED"), "the token was not accepted exactly once");
+    } catch (IOException e) {
+      fail("the login exchange failed: " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("interrupted");
     }
   }
 

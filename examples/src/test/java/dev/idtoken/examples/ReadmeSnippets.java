@@ -1,11 +1,13 @@
 package dev.idtoken.examples;
 
 import dev.idtoken.jwks.IssuerRegistry;
+import dev.idtoken.redis.RedisReplayGuard;
 import dev.idtoken.jwks.RemoteKeySource;
 import dev.idtoken.servlet.IdTokenFilter;
 import dev.idtoken.servlet.IdTokenPrincipal;
 import dev.idtoken.validator.Expectations;
 import dev.idtoken.validator.IdTokenValidator;
+import dev.idtoken.validator.InMemoryReplayGuard;
 import dev.idtoken.validator.MultiIssuerValidator;
 import dev.idtoken.validator.ValidationResult;
 import dev.idtoken.validator.VerifiedIdToken;
@@ -123,5 +125,26 @@ final class ReadmeSnippets {
     registry.register("https://idp.customer-b.example/realms/main", "client-b");
     MultiIssuerValidator validator = MultiIssuerValidator.of(registry);
     return validator;
+  }
+
+  static ValidationResult loginExchange(IdTokenValidator validator, String idToken, String nonce,
+      char[] redisPassword) {
+    // Several instances behind a load balancer share one store; a single instance may use
+    // InMemoryReplayGuard.create() instead.
+    RedisReplayGuard guard = RedisReplayGuard.builder()
+        .host("redis.internal").port(6379)
+        .tls().password(redisPassword)
+        .keyPrefix("my-app:used-id-tokens:")
+        .build();                                  // once, at start-up; thread-safe; close() at shutdown
+
+    // On POST /login only: API endpoints that accept the token as a bearer must not consume it.
+    ValidationResult result = validator.validate(idToken,
+        Expectations.builder().nonce(nonce).oneTimeUse(guard).build());
+    // Valid: open the session. Invalid(TOKEN_REPLAYED): 401. Unavailable(REPLAY_CHECK_UNAVAILABLE): 503.
+    return result;
+  }
+
+  static InMemoryReplayGuard singleInstance() {
+    return InMemoryReplayGuard.create();
   }
 }

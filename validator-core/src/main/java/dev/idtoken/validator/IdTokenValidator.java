@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The checks run in the order of §3.1.3.7: size and shape, header and algorithm, key and
  * signature (these stop at the first failure), then issuer, audience, {@code azp}, times, nonce,
- * {@code acr}, {@code auth_time}, hash claims and subject (these report every failure). Rejections are
- * logged at debug level with the reason code only.
+ * {@code acr}, {@code auth_time}, hash claims and subject (these report every failure), and last,
+ * when the request asks for {@linkplain Expectations.Builder#oneTimeUse one-time use}, the replay
+ * guard. Rejections are logged at debug level with the reason code only.
  */
 public final class IdTokenValidator {
   /** Default clock skew allowed on {@code exp}, {@code nbf}, {@code iat} and {@code auth_time}. */
@@ -54,6 +55,7 @@ public final class IdTokenValidator {
   private final Set<JwsAlgorithm> allowedAlgorithms;
   private final int maxTokenSize;
   private final Clock clock;
+  private final Duration clockSkew;
   private final JwsVerifier jwsVerifier;
   private final ClaimChecks claimChecks;
   private final VerifiedTokenCache cache; // null unless enabled
@@ -64,6 +66,7 @@ public final class IdTokenValidator {
     this.allowedAlgorithms = Set.copyOf(b.allowedAlgorithms);
     this.maxTokenSize = b.maxTokenSize;
     this.clock = b.clock;
+    this.clockSkew = b.clockSkew;
     this.jwsVerifier = new JwsVerifier(EnumSet.copyOf(b.allowedAlgorithms), b.keySource,
         b.clientSecret, !b.acceptAnyTokenType);
     Set<String> trusted = b.acceptUntrustedAudiences ? null : Set.copyOf(b.trustedAudiences);
@@ -155,7 +158,7 @@ public final class IdTokenValidator {
       if (hit != null) {
         ValidationResult result = revalidate(hit, expectations);
         if (result != null) {
-          return result;
+          return consumeIfOneTime(result, expectations);
         }
       }
     }
@@ -175,7 +178,31 @@ public final class IdTokenValidator {
     if (cache != null && now.isBefore(verified.expiresAt())) {
       cache.put(token, valid, jws.algorithm, jws.kid, jws.key);
     }
-    return valid;
+    return consumeIfOneTime(valid, expectations);
+  }
+
+  /**
+   * §3.1.3.7 step 11 (replay), for a one-time login exchange: last, so only a token that passed every
+   * other check is recorded, and on cached and cold results alike (the cache holds what is true of
+   * the token, not whether it was used). Fails closed: a guard that cannot answer gives Unavailable,
+   * and one that throws anything else is defective, which validate() turns into Failed.
+   */
+  private ValidationResult consumeIfOneTime(ValidationResult result, Expectations expectations) {
+    ReplayGuard guard = expectations.replayGuard;
+    if (guard == null || !(result instanceof ValidationResult.Valid)) {
+      return result;
+    }
+    VerifiedIdToken token = ((ValidationResult.Valid) result).token();
+    // The validator accepts the token until exp + skew, so the record must last at least as long.
+    Instant keepUntil = token.expiresAt().plus(clockSkew);
+    try {
+      if (guard.tryRecord(token.replayKey(clientId), keepUntil)) {
+        return result;
+      }
+      return new ValidationResult.Invalid(List.of(ValidationError.of(ErrorCode.TOKEN_REPLAYED)));
+    } catch (ReplayGuardException e) {
+      return new ValidationResult.Unavailable(ValidationError.of(ErrorCode.REPLAY_CHECK_UNAVAILABLE));
+    }
   }
 
   /**
