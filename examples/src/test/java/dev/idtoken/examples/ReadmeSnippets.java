@@ -4,9 +4,12 @@ import dev.idtoken.jwks.IssuerRegistry;
 import dev.idtoken.jwks.RemoteKeySource;
 import dev.idtoken.validator.Expectations;
 import dev.idtoken.validator.IdTokenValidator;
+import dev.idtoken.validator.LogoutTokenValidator;
+import dev.idtoken.validator.LogoutValidationResult;
 import dev.idtoken.validator.MultiIssuerValidator;
 import dev.idtoken.validator.ValidationResult;
 import dev.idtoken.validator.VerifiedIdToken;
+import dev.idtoken.validator.VerifiedLogoutToken;
 import java.util.Optional;
 
 /**
@@ -22,6 +25,26 @@ final class ReadmeSnippets {
     void setHeader(String name, String value);
 
     void setStatus(int status);
+  }
+
+  interface Sessions {
+    void end(String issuer, Optional<String> subject, Optional<String> sessionId);
+  }
+
+  static void backChannelLogout(IdTokenValidator validator, String logoutToken, Sessions sessions,
+      Response response) {
+    LogoutTokenValidator logout = LogoutTokenValidator.of(validator);   // same provider, same keys
+    // POST /backchannel-logout, form parameter logout_token:
+    LogoutValidationResult result = logout.validate(logoutToken);
+    if (result instanceof LogoutValidationResult.Valid valid) {
+      VerifiedLogoutToken token = valid.token();
+      sessions.end(token.issuer(), token.subject(), token.sessionId());   // sub and/or sid
+      response.setStatus(200);
+    } else if (((LogoutValidationResult.Refused) result).reason() instanceof ValidationResult.Invalid) {
+      response.setStatus(400);                     // Back-Channel Logout 1.0 §2.8
+    } else {
+      response.setStatus(503);                     // keys unavailable: the provider may retry
+    }
   }
 
   static void quickStart(String idToken, String nonceFromSession, Response response) {

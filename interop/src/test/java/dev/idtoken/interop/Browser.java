@@ -3,8 +3,6 @@ package dev.idtoken.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -18,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,8 +42,11 @@ final class Browser {
   /** What the flow returned: the raw tokens and the nonce the request sent. */
   record Tokens(String idToken, String accessToken, String nonce) {}
 
+  // A cookie jar of its own: the JDK's CookieManager never sends a Secure cookie over plain HTTP,
+  // and Keycloak marks its login cookies Secure even on 127.0.0.1. One provider per browser, so
+  // names are enough; paths and domains are ignored.
+  private final Map<String, String> cookies = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder()
-      .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
       .followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(5))
       .build();
@@ -153,9 +155,30 @@ final class Browser {
   }
 
   HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+    if (!cookies.isEmpty()) {
+      StringBuilder header = new StringBuilder();
+      cookies.forEach((k, v) -> header.append(header.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+      request.header("Cookie", header.toString());
+    }
     try {
-      return http.send(request.timeout(Duration.ofSeconds(60)).build(),
+      HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
           HttpResponse.BodyHandlers.ofString());
+      for (String setCookie : response.headers().allValues("Set-Cookie")) {
+        String pair = setCookie.split(";", 2)[0];
+        int eq = pair.indexOf('=');
+        if (eq <= 0) {
+          continue;
+        }
+        String name = pair.substring(0, eq).trim();
+        String value = pair.substring(eq + 1).trim();
+        String lower = setCookie.toLowerCase(Locale.ROOT);
+        if (value.isEmpty() || lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970")) {
+          cookies.remove(name);
+        } else {
+          cookies.put(name, value);
+        }
+      }
+      return response;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

@@ -45,6 +45,8 @@ final class KeycloakProvider implements RealProvider {
             "--http-host=127.0.0.1", "--http-port=" + port,
             "--http-management-port=" + managementPort, "--db=dev-mem"),
         Map.of("JAVA_HOME", javaHome.toString(),
+            // Quarkus' thread-local reset needs this on Java 24 and later (harmless on 21).
+            "JAVA_OPTS_APPEND", "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN,
             "KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD),
         home, URI.create(base + "/realms/master/.well-known/openid-configuration"), timeout);

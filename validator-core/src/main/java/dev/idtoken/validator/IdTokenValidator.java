@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * default: RS256 only, {@code exp}, {@code iat}, {@code iss}, {@code aud} and {@code sub} required, 60
  * seconds of clock skew, tokens over 16 KiB refused unread, no audience but the client id trusted, a
  * header {@code typ} other than {@code JWT} refused, {@code none} impossible, an unknown {@code crit}
- * refused, and the {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers never used.
+ * refused, a back-channel logout token refused ({@link ErrorCode#LOGOUT_TOKEN}; see {@link
+ * LogoutTokenValidator}), and the {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers never
+ * used.
  *
  * <pre>{@code
  * IdTokenValidator validator = IdTokenValidator.builder()
