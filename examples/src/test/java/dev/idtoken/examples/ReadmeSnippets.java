@@ -42,8 +42,10 @@ final class ReadmeSnippets {
       response.setStatus(200);
     } else if (((LogoutValidationResult.Refused) result).reason() instanceof ValidationResult.Invalid) {
       response.setStatus(400);                     // Back-Channel Logout 1.0 §2.8
-    } else {
+    } else if (((LogoutValidationResult.Refused) result).reason() instanceof ValidationResult.Unavailable) {
       response.setStatus(503);                     // keys unavailable: the provider may retry
+    } else {
+      response.setStatus(500);                     // Failed: a defect, logged
     }
   }
 

@@ -62,7 +62,8 @@ public final class LogoutTokenValidator {
   }
 
   /**
-   * Validates a logout token. Never throws for a bad token.
+   * Validates a logout token. Never throws for any token: an unexpected internal failure is refused
+   * with {@link ValidationResult.Failed} as its reason.
    *
    * @param token the compact serialised logout token (the {@code logout_token} form parameter); null
    *     is reported as {@link ErrorCode#MALFORMED_TOKEN}
@@ -73,6 +74,8 @@ public final class LogoutTokenValidator {
       result = doValidate(token);
     } catch (Rejection rejection) {
       result = new LogoutValidationResult.Refused(rejection.result);
+    } catch (RuntimeException | LinkageError e) {
+      result = new LogoutValidationResult.Refused(Failures.internal(e)); // as IdTokenValidator does
     }
     if (result instanceof LogoutValidationResult.Refused && log.isDebugEnabled()) {
       log.debug("Logout token not accepted: {}",

@@ -7,9 +7,9 @@ import java.util.Objects;
  * reason as a {@link ValidationResult} that is never {@link ValidationResult.Valid}.
  *
  * <p>Immutable and thread-safe. OpenID Connect Back-Channel Logout 1.0 §2.8 asks the logout endpoint
- * to answer 200 for a valid token and 400 for a bad one; a reason that is not {@link
- * ValidationResult.Invalid} means the token could not be checked (answer 503 so the provider may
- * retry):
+ * to answer 200 for a valid token and 400 for a bad one ({@link ValidationResult.Invalid}); {@link
+ * ValidationResult.Unavailable} means the keys could not be obtained (answer 503 so the provider may
+ * retry), {@link ValidationResult.Failed} an internal defect (500):
  *
  * <pre>{@code
  * LogoutValidationResult result = logoutValidator.validate(logoutToken);
@@ -18,8 +18,10 @@ import java.util.Objects;
  *   response.setStatus(200);
  * } else if (((LogoutValidationResult.Refused) result).reason() instanceof ValidationResult.Invalid) {
  *   response.setStatus(400);
- * } else {
+ * } else if (((LogoutValidationResult.Refused) result).reason() instanceof ValidationResult.Unavailable) {
  *   response.setStatus(503);
+ * } else {
+ *   response.setStatus(500);
  * }
  * }</pre>
  */
@@ -43,8 +45,8 @@ public sealed interface LogoutValidationResult
    * The token was not accepted.
    *
    * @param reason why: {@link ValidationResult.Invalid} when the token is bad, with the same typed
-   *     errors an ID token gets (plus {@link ErrorCode#NOT_A_LOGOUT_TOKEN}); otherwise it could not
-   *     be checked
+   *     errors an ID token gets (plus {@link ErrorCode#NOT_A_LOGOUT_TOKEN}); {@link
+   *     ValidationResult.Unavailable} or {@link ValidationResult.Failed} when it could not be checked
    */
   record Refused(ValidationResult reason) implements LogoutValidationResult {
     /** Checks the reason is present and is not a valid result. */

@@ -200,6 +200,16 @@ class LogoutTokenValidatorTest {
   }
 
   @Test
+  void validate_keySourceDefect_returnsRefusedFailedNeverThrows() {
+    IdTokenValidator broken = validatorFor(issuer).keySource((kid, alg) -> {
+      throw new IllegalStateException("defect");
+    }).build();
+    LogoutValidationResult result = LogoutTokenValidator.of(broken).validate(issuer.logoutToken().sign());
+    LogoutValidationResult.Refused refused = assertInstanceOf(LogoutValidationResult.Refused.class, result);
+    assertInstanceOf(ValidationResult.Failed.class, refused.reason());
+  }
+
+  @Test
   void of_null_throwsNullPointer() {
     assertThrows(NullPointerException.class, () -> LogoutTokenValidator.of(null));
   }
