@@ -17,6 +17,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.time.Duration;
 import java.util.EnumSet;
+import dev.idtoken.validator.LogoutTokenValidator;
+import dev.idtoken.validator.LogoutValidationResult;
+import dev.idtoken.validator.VerifiedLogoutToken;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -34,6 +37,28 @@ final class ReadmeSnippets {
     void setHeader(String name, String value);
 
     void setStatus(int status);
+  }
+
+  interface Sessions {
+    void end(String issuer, Optional<String> subject, Optional<String> sessionId);
+  }
+
+  static void backChannelLogout(IdTokenValidator validator, String logoutToken, Sessions sessions,
+      Response response) {
+    LogoutTokenValidator logout = LogoutTokenValidator.of(validator);   // same provider, same keys
+    // POST /backchannel-logout, form parameter logout_token:
+    LogoutValidationResult result = logout.validate(logoutToken);
+    if (result instanceof LogoutValidationResult.Valid valid) {
+      VerifiedLogoutToken token = valid.token();
+      sessions.end(token.issuer(), token.subject(), token.sessionId());   // sub and/or sid
+      response.setStatus(200);
+    } else if (((LogoutValidationResult.Refused) result).reason() instanceof ValidationResult.Invalid) {
+      response.setStatus(400);                     // Back-Channel Logout 1.0 §2.8
+    } else if (((LogoutValidationResult.Refused) result).reason() instanceof ValidationResult.Unavailable) {
+      response.setStatus(503);                     // keys unavailable: the provider may retry
+    } else {
+      response.setStatus(500);                     // Failed: a defect, logged
+    }
   }
 
   static void quickStart(String idToken, String nonceFromSession, Response response) {

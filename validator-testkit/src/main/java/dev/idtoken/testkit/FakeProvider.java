@@ -79,6 +79,7 @@ public final class FakeProvider implements AutoCloseable {
   private String age;
   private boolean etag;
   private boolean down;
+  private List<String> extraJwks = List.of();
 
   private FakeProvider(String clientId, boolean https) throws IOException {
     server = new MockWebServer();
@@ -256,6 +257,19 @@ public final class FakeProvider implements AutoCloseable {
         jwksFaults, times, null, r -> r.throttleBody(SLOW_DRIP_CHUNK_BYTES, nanos, TimeUnit.NANOSECONDS));
   }
 
+  /**
+   * Appends these JSON objects, verbatim, to the {@code keys} of every later normal JWKS response:
+   * keys a relying party cannot use (an unknown {@code kty}, a post-quantum {@code AKP} key), which
+   * RFC 7517 §5 says it should ignore. No arguments: none again.
+   */
+  public FakeProvider extraJwks(String... rawJwkObjects) {
+    List<String> copy = List.of(rawJwkObjects);
+    synchronized (lock) {
+      extraJwks = copy;
+    }
+    return this;
+  }
+
   /** Sends this {@code Cache-Control} with every later JWKS response ({@code null}: none). */
   public FakeProvider jwksCacheControl(String headerValueOrNull) {
     synchronized (lock) {
@@ -359,6 +373,7 @@ public final class FakeProvider implements AutoCloseable {
     String cacheControlNow;
     String ageNow;
     boolean etagNow;
+    List<String> extraNow;
     String discoveryBody = null;
     synchronized (lock) {
       if (down) {
@@ -371,6 +386,7 @@ public final class FakeProvider implements AutoCloseable {
       cacheControlNow = cacheControl;
       ageNow = age;
       etagNow = etag;
+      extraNow = extraJwks;
       if (discovery) {
         discoveryBody = discoveryJson();
       }
@@ -382,7 +398,7 @@ public final class FakeProvider implements AutoCloseable {
     if (discovery) {
       normal = json(200, discoveryBody);
     } else {
-      String body = issuer.jwksJson();
+      String body = withExtraKeys(issuer.jwksJson(), extraNow);
       String tag = etagNow ? etagOf(body) : null;
       String ifNoneMatch = request.getHeaders().get("If-None-Match");
       if (tag != null && ifNoneMatch != null && matches(ifNoneMatch, tag)) {
@@ -503,6 +519,15 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   /** One queued fault: either a replacement response, or a change to the normal one. */
+  // The kit's own JWKS is {"keys":[...]}: the extra objects go before the closing "]}".
+  private static String withExtraKeys(String jwks, List<String> extra) {
+    if (extra.isEmpty()) {
+      return jwks;
+    }
+    String head = jwks.substring(0, jwks.length() - 2);
+    return head + (head.endsWith("[") ? "" : ",") + String.join(",", extra) + "]}";
+  }
+
   private static final class Fault {
     int remaining;
     final Function<String, MockResponse> response;
