@@ -216,7 +216,8 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     this.timedRefresh = b.ticker == Ticker.systemTicker();
     this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
     HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout);
-    this.http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor);
+    this.http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor,
+        b.transport);
     this.events = new SafeListener(b.listener);
     this.unknownKids = Caffeine.newBuilder()
         .maximumSize(b.maxUnknownKids)
@@ -1039,6 +1040,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Executor executor;
     HttpClient httpClient; // shared by IssuerRegistry
+    HttpFetcher.Transport transport; // set by IssuerRegistry: address-checked fetches (GuardedHttp)
 
     private Builder() {}
 
