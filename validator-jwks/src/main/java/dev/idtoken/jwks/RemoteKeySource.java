@@ -1292,12 +1292,14 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     /**
      * Builds the source and starts its first fetch in the background.
      *
-     * @throws IllegalStateException if neither a JWKS URI nor an issuer is set, or the time to live
-     *     bounds are not ordered min &lt;= default &lt;= max
+     * @throws IllegalStateException if the Caffeine on the class path is older than supported (the
+     *     message names the version found and the one needed), neither a JWKS URI nor an issuer is
+     *     set, or the time to live bounds are not ordered min &lt;= default &lt;= max
      * @throws IllegalArgumentException if the JWKS URI or issuer is not HTTPS (or loopback HTTP with
      *     {@link #allowInsecureLoopbackHttp()}), or the issuer has a query or fragment
      */
     public RemoteKeySource build() {
+      CaffeineFloor.requireSupported();
       if (jwksUri == null && issuer == null) {
         throw new IllegalStateException("jwksUri or discovery(issuer) is required");
       }
