@@ -39,7 +39,11 @@ class DependencyFloorTest {
     assertEquals(4, path.size(), "jackson 2.15.4 databind, core, annotations: " + path);
     path.add(location(org.jose4j.lang.JoseException.class));
     path.add(location(org.slf4j.LoggerFactory.class));
+    Thread thread = Thread.currentThread();
+    ClassLoader context = thread.getContextClassLoader();
     try (URLClassLoader old = new URLClassLoader(path.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      // slf4j-api before 2.0.x finds its provider through the context class loader: make it this one.
+      thread.setContextClassLoader(old);
       Class<?> validator = Class.forName(IdTokenValidator.class.getName(), true, old);
       Object builder = validator.getMethod("builder").invoke(null);
       builder.getClass().getMethod("issuer", String.class).invoke(builder, "https://login.example.com");
@@ -49,6 +53,8 @@ class DependencyFloorTest {
       IllegalStateException refused = assertInstanceOf(IllegalStateException.class, e.getCause());
       assertTrue(refused.getMessage().contains("jackson-databind 2.15.4"), refused.getMessage());
       assertTrue(refused.getMessage().contains(Dependencies.JACKSON_FLOOR), refused.getMessage());
+    } finally {
+      thread.setContextClassLoader(context);
     }
   }
 
