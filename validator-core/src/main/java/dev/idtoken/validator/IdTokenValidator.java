@@ -468,11 +468,14 @@ public final class IdTokenValidator {
     /**
      * Builds the validator.
      *
-     * @throws IllegalStateException if the issuer or client id is missing, no key source is set
+     * @throws IllegalStateException if jackson-databind, jose4j or slf4j-api on the class path is older
+     *     than supported (the message names the version found and the one needed), the issuer or
+     *     client id is missing, no key source is set
      *     while an asymmetric algorithm is allowed, an HMAC algorithm is allowed without a client
      *     secret, or the secret is shorter than an allowed HMAC algorithm needs
      */
     public IdTokenValidator build() {
+      Dependencies.requireSupported();
       requireState(issuer != null, "issuer is required");
       requireState(clientId != null, "clientId is required");
       boolean asymmetric = allowedAlgorithms.stream().anyMatch(a -> !a.isSymmetric());

@@ -212,19 +212,21 @@ final class JwsVerifier {
       // A broken key source is neither a bad token nor a passing outage: the caller answers 500.
       throw Rejection.failed();
     }
+    if (candidates == null) {
+      // KeySource promises a list; null is a defective source, and a 401 would blame the token.
+      throw Rejection.failed();
+    }
     int tried = 0;
     try {
-      if (candidates != null) {
-        for (VerificationKey key : candidates) {
-          if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
-            continue;
-          }
-          if (Signatures.verify(alg, key.publicKey(), token, inputEnd, signature)) {
-            return key;
-          }
-          if (++tried == MAX_KEYS_TRIED) {
-            break;
-          }
+      for (VerificationKey key : candidates) {
+        if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
+          continue;
+        }
+        if (Signatures.verify(alg, key.publicKey(), token, inputEnd, signature)) {
+          return key;
+        }
+        if (++tried == MAX_KEYS_TRIED) {
+          break;
         }
       }
     } catch (RuntimeException e) {

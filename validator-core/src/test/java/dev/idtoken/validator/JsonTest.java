@@ -70,7 +70,7 @@ class JsonTest {
     }
   }
 
-  private static void assertSameAsReference(byte[] bytes) {
+  static void assertSameAsReference(byte[] bytes) {
     ObjectNode expected = expected(bytes);
     ObjectNode actual = Json.parseObject(bytes);
     String input = new String(bytes, StandardCharsets.ISO_8859_1);
@@ -118,7 +118,7 @@ class JsonTest {
   }
 
   /** The header reader accepts exactly what the reference accepts and reads the same members. */
-  private static void assertHeaderSameAsReference(byte[] bytes) {
+  static void assertHeaderSameAsReference(byte[] bytes) {
     ObjectNode expected = expected(bytes);
     Json.Header actual = Json.parseHeader(bytes);
     String input = new String(bytes, StandardCharsets.ISO_8859_1);
