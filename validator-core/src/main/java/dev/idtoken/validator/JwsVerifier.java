@@ -24,12 +24,15 @@ final class JwsVerifier {
   private final KeySource keySource;
   private final byte[] hmacSecret;
   private final boolean checkType;
+  private final Signatures signatures;
 
-  JwsVerifier(Set<JwsAlgorithm> allowed, KeySource keySource, byte[] hmacSecret, boolean checkType) {
+  JwsVerifier(Set<JwsAlgorithm> allowed, KeySource keySource, byte[] hmacSecret, boolean checkType,
+      Signatures signatures) {
     this.allowed = allowed;
     this.keySource = keySource;
     this.hmacSecret = hmacSecret;
     this.checkType = checkType;
+    this.signatures = signatures;
   }
 
   /** A JWS whose signature verified. */
@@ -184,7 +187,7 @@ final class JwsVerifier {
           if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
             continue;
           }
-          if (Signatures.verify(alg, key.publicKey(), token, inputEnd, signature)) {
+          if (signatures.verify(alg, key, token, inputEnd, signature)) {
             return key;
           }
           if (++tried == MAX_KEYS_TRIED) {

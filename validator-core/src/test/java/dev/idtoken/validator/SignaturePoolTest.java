@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Reused verifiers must give exactly the answers fresh ones would, whatever came before. */
 class SignaturePoolTest {
-  private record Signed(JwsAlgorithm alg, TestKey key, String token) {
+  private record Signed(JwsAlgorithm alg, TestKey key, VerificationKey verificationKey, String token) {
     int inputEnd() {
       return token.lastIndexOf('.');
     }
@@ -33,13 +33,14 @@ class SignaturePoolTest {
     }
 
     boolean verify() {
-      return Signatures.verify(alg, key.publicKey(), bytes(), inputEnd(), signature());
+      return Signatures.JDK.verify(alg, verificationKey, bytes(), inputEnd(), signature());
     }
   }
 
   private static Signed signed(JwsAlgorithm alg, TestKey key) {
     TestIssuer issuer = Fixtures.issuer().useSigningKey(key);
-    return new Signed(alg, key, issuer.token().algorithm(alg.jwsName()).sign());
+    return new Signed(alg, key, VerificationKey.of(null, key.publicKey()),
+        issuer.token().algorithm(alg.jwsName()).sign());
   }
 
   @Test
@@ -47,7 +48,7 @@ class SignaturePoolTest {
     Signed good = signed(JwsAlgorithm.RS256, TestKey.rsa(2048));
     for (int i = 0; i < 3; i++) {
       // A signature of the wrong length makes the JDK's RSA throw before it resets its digest.
-      assertFalse(Signatures.verify(JwsAlgorithm.RS256, good.key().publicKey(), good.bytes(),
+      assertFalse(Signatures.JDK.verify(JwsAlgorithm.RS256, good.verificationKey(), good.bytes(),
           good.inputEnd(), Arrays.copyOf(good.signature(), 100)));
       assertTrue(good.verify());
     }
@@ -66,7 +67,8 @@ class SignaturePoolTest {
         // The other key of the same type must fail, and must not disturb the next check.
         TestKey other = s.key() == rsa1 ? rsa2 : s.key() == rsa2 ? rsa1 : null;
         if (other != null) {
-          assertFalse(Signatures.verify(s.alg(), other.publicKey(), s.bytes(), s.inputEnd(), s.signature()));
+          assertFalse(Signatures.JDK.verify(s.alg(), VerificationKey.of(null, other.publicKey()), s.bytes(),
+              s.inputEnd(), s.signature()));
         }
       }
     }
@@ -77,7 +79,7 @@ class SignaturePoolTest {
     Signed s = signed(JwsAlgorithm.RS256, TestKey.rsa(2048));
     byte[] altered = s.bytes();
     altered[s.token().indexOf('.') + 5] ^= 1;
-    assertFalse(Signatures.verify(s.alg(), s.key().publicKey(), altered, s.inputEnd(), s.signature()));
+    assertFalse(Signatures.JDK.verify(s.alg(), s.verificationKey(), altered, s.inputEnd(), s.signature()));
     assertTrue(s.verify());
   }
 
@@ -104,7 +106,7 @@ class SignaturePoolTest {
             if (!s.verify()) {
               wrong++;
             }
-            if (Signatures.verify(s.alg(), other.key().publicKey(), s.bytes(), s.inputEnd(), s.signature())) {
+            if (Signatures.JDK.verify(s.alg(), other.verificationKey(), s.bytes(), s.inputEnd(), s.signature())) {
               wrong++;
             }
           }
