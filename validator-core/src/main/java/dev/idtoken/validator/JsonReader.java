@@ -66,6 +66,27 @@ final class JsonReader {
 
   // The header members the verifier reads.
   private static final String[] HEADER_NAMES = {"alg", "kid", "typ", "crit"};
+  // The values alg and typ nearly always have, as shared nodes, so a header costs no string for them.
+  private static final JsonNode[] KNOWN_HEADER_NODES = knownHeaderNodes();
+  private static final byte[][] KNOWN_HEADER_VALUES = knownHeaderValues();
+
+  private static JsonNode[] knownHeaderNodes() {
+    JwsAlgorithm[] algs = JwsAlgorithm.values();
+    JsonNode[] nodes = new JsonNode[algs.length + 1];
+    for (int i = 0; i < algs.length; i++) {
+      nodes[i] = JsonNodeFactory.instance.textNode(algs[i].jwsName());
+    }
+    nodes[algs.length] = JsonNodeFactory.instance.textNode("JWT");
+    return nodes;
+  }
+
+  private static byte[][] knownHeaderValues() {
+    byte[][] values = new byte[KNOWN_HEADER_NODES.length][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = KNOWN_HEADER_NODES[i].textValue().getBytes(StandardCharsets.US_ASCII);
+    }
+    return values;
+  }
 
   // The kept claims' names as bytes, indexed as Json.Claims.NAMES.
   private static final byte[][] CLAIM_NAMES = new byte[Json.Claims.NAMES.length][];
@@ -171,7 +192,7 @@ final class JsonReader {
           if (values[index] != null) {
             throw MALFORMED;
           }
-          values[index] = value();
+          values[index] = header && (index == 0 || index == 2) ? knownHeaderValueOrValue() : value();
           if (order != null) {
             order[count] = (byte) index;
           }
@@ -187,6 +208,27 @@ final class JsonReader {
     }
     endRoot();
     return count;
+  }
+
+  /**
+   * A header's {@code alg} or {@code typ}: the shared node when the value is one of the known plain
+   * strings (byte for byte, so exactly what {@link #value()} would read), else {@link #value()}.
+   */
+  private JsonNode knownHeaderValueOrValue() throws Malformed {
+    skipWhitespace();
+    byte[] b = this.b;
+    int start = pos + 1;
+    if (pos < b.length && b[pos] == '"') {
+      for (int k = 0; k < KNOWN_HEADER_VALUES.length; k++) {
+        byte[] known = KNOWN_HEADER_VALUES[k];
+        int end = start + known.length;
+        if (end < b.length && b[end] == '"' && Arrays.equals(b, start, end, known, 0, known.length)) {
+          pos = end + 1;
+          return KNOWN_HEADER_NODES[k];
+        }
+      }
+    }
+    return value();
   }
 
   // ---- structure
