@@ -59,6 +59,7 @@ public final class IdTokenValidator {
   private final ClaimChecks claimChecks;
   private final VerifiedTokenCache cache; // null unless enabled
   private final Signatures signatures;
+  private final JsonReader.ExpectedValues expectedValues; // iss, aud, azp read without a new string
 
   private IdTokenValidator(Builder b, Signatures signatures) {
     this.issuer = b.issuer;
@@ -67,6 +68,7 @@ public final class IdTokenValidator {
     this.maxTokenSize = b.maxTokenSize;
     this.clock = b.clock;
     this.signatures = signatures;
+    this.expectedValues = new JsonReader.ExpectedValues(b.issuer, b.clientId);
     this.jwsVerifier = new JwsVerifier(EnumSet.copyOf(b.allowedAlgorithms), b.keySource,
         b.clientSecret, !b.acceptAnyTokenType, signatures);
     Set<String> trusted = b.acceptUntrustedAudiences ? null : Set.copyOf(b.trustedAudiences);
@@ -156,7 +158,7 @@ public final class IdTokenValidator {
       }
     }
     JwsVerifier.Verified jws = jwsVerifier.verify(token);
-    Json.Claims claims = Json.parseClaims(jws.payload);
+    Json.Claims claims = Json.parseClaims(jws.payload, expectedValues);
     if (claims == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
     }
