@@ -6,11 +6,13 @@ import static dev.idtoken.validator.Fixtures.validatorFor;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import dev.idtoken.testkit.TestIssuer;
 import dev.idtoken.testkit.TestKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,6 +20,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every asymmetric algorithm through Amazon Corretto Crypto Provider, keys converted once. */
 class AccpProviderTest {
   private final TestIssuer issuer = Fixtures.issuer();
+
+  /** The README's snippet ("A faster JCA provider"), as it stands there. */
+  @Test
+  void readmeSnippet_correttoValidator_validatesAnRs256Token() throws Exception {
+    Accp.provider(); // skipped off Linux x86-64, failed there if Corretto did not load
+    TestIssuer provider = TestIssuer.create("https://login.example.com", "my-client");
+    KeySet keys = KeySet.parse(provider.jwksJson());
+    IdTokenValidator validator = IdTokenValidator.builder()
+        .issuer("https://login.example.com")
+        .clientId("my-client")
+        .keySource(keys)
+        .signatureProvider(AmazonCorrettoCryptoProvider.INSTANCE)
+        .build();
+    assertSame(AmazonCorrettoCryptoProvider.INSTANCE, validator.signatures().providerFor(JwsAlgorithm.RS256));
+    assertValid(validator.validate(provider.token().sign()));
+  }
 
   static Stream<Arguments> asymmetric() {
     return AlgorithmsTest.asymmetric();
