@@ -5,6 +5,7 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -40,6 +41,7 @@ final class SignaturePool {
   private final AlgorithmParameterSpec parameters; // null unless the algorithm needs them (PSS)
   private final Provider provider; // null: the JDK's choice (Signature.getInstance without provider)
   private final AtomicReferenceArray<Verifier> slots = new AtomicReferenceArray<>(SLOTS);
+  private final AtomicInteger created = new AtomicInteger(); // rare: only when no verifier is free
 
   SignaturePool(String jcaName, AlgorithmParameterSpec parameters, Provider provider) {
     this.jcaName = jcaName;
@@ -94,7 +96,17 @@ final class SignaturePool {
         }
       }
     }
+    created.incrementAndGet();
     return new Verifier(newSignature());
+  }
+
+  /** How many verifiers this pool has made; for tests. */
+  int created() {
+    return created.get();
+  }
+
+  static int slotCount() {
+    return SLOTS;
   }
 
   private void giveBack(int home, Verifier v) {

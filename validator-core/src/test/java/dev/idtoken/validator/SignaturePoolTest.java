@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Reused verifiers must give exactly the answers fresh ones would, whatever came before. */
@@ -120,5 +121,50 @@ class SignaturePoolTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Threads whose ids fall on the same slot still reuse verifiers: with no more threads than slots
+   * and no failed verification, the pool never makes more verifiers than threads run at once. The
+   * threads' ids are all equal modulo 64, so they would share one slot if slots were picked by id
+   * alone (as before the pool probed other slots, when each colliding thread made one per token).
+   */
+  @Test
+  void verify_threadsWithCollidingIds_makeNoMoreVerifiersThanThreads() throws Exception {
+    Signed s = signed(JwsAlgorithm.ES256, TestKey.ec("P-256"));
+    SignaturePool pool = new SignaturePool("SHA256withECDSAinP1363Format", null, null);
+    int count = Math.min(4, SignaturePool.slotCount());
+    CountDownLatch start = new CountDownLatch(1);
+    AtomicInteger wrong = new AtomicInteger();
+    Runnable work = () -> {
+      try {
+        start.await();
+        for (int i = 0; i < 100; i++) {
+          if (!pool.verify(s.key().publicKey(), s.bytes(), s.inputEnd(), s.signature())) {
+            wrong.incrementAndGet();
+          }
+        }
+      } catch (Exception e) {
+        wrong.incrementAndGet();
+      }
+    };
+    List<Thread> threads = new ArrayList<>();
+    long residue = -1;
+    while (threads.size() < count) {
+      Thread t = new Thread(work); // never started unless its id fits
+      if (residue < 0) {
+        residue = t.getId() % 64;
+      }
+      if (t.getId() % 64 == residue) {
+        threads.add(t);
+      }
+    }
+    threads.forEach(Thread::start);
+    start.countDown();
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+    assertEquals(0, wrong.get());
+    assertTrue(pool.created() <= count, "verifiers made: " + pool.created());
   }
 }
