@@ -139,6 +139,9 @@ public final class Demo {
     if (result.isValid()) {
       return "200";
     }
+    if (result instanceof ValidationResult.Failed) {
+      return "500";
+    }
     return result instanceof ValidationResult.Invalid ? "401" : "503";
   }
 

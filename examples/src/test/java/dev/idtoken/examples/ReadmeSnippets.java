@@ -43,8 +43,12 @@ final class ReadmeSnippets {
     } else if (result instanceof ValidationResult.Invalid invalid) {
       response.setHeader("WWW-Authenticate", invalid.wwwAuthenticate());
       response.setStatus(401);                     // the token is bad
-    } else {
+    } else if (result instanceof ValidationResult.Unavailable unavailable) {
+      unavailable.retryAfter().ifPresent(wait ->  // when the key source will try again
+          response.setHeader("Retry-After", Long.toString(wait.toSeconds() + 1)));
       response.setStatus(503);                     // keys unavailable: not the token's fault
+    } else {
+      response.setStatus(500);                     // Failed: a defect on our side, never a 401
     }
   }
 

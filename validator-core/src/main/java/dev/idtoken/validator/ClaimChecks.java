@@ -51,8 +51,9 @@ final class ClaimChecks {
   }
 
   /** Checks the claims; returns the verified token, or adds to {@code errors} and returns null. */
-  VerifiedIdToken check(Json.Claims claims, JwsAlgorithm alg, Expectations expected, Instant now,
-      List<ValidationError> errors) {
+  VerifiedIdToken check(Json.Claims claims, JwsVerifier.Verified jws, Expectations expected,
+      Instant now, List<ValidationError> errors) {
+    JwsAlgorithm alg = jws.algorithm;
     Set<String> malformed = checkTypes(claims, errors);
 
     // Step 2: the issuer must match exactly; no case folding, no trailing-slash normalisation.
@@ -104,7 +105,8 @@ final class ClaimChecks {
     if (!errors.isEmpty()) {
       return null;
     }
-    return new VerifiedIdToken(claims, iss, sub, audiences, perCall);
+    return new VerifiedIdToken(claims, iss, sub, audiences, perCall,
+        new VerifiedIdToken.JoseHeader(alg, jws.kid, jws.typ));
   }
 
   /**

@@ -5,9 +5,10 @@ package dev.idtoken.validator;
  * §3.1.3.7 (and the hardening around it), meant for metrics, logs and tests.
  *
  * <p>Each code carries a fixed, generic message that is safe to return to a caller: it never quotes
- * the token, a claim value, a key or personal data. Every code except {@link #KEYS_UNAVAILABLE} means
- * "the token is bad" (HTTP 401, RFC 6750 {@code invalid_token}); {@link #KEYS_UNAVAILABLE} means the
- * token could not be checked (HTTP 503). Immutable and thread-safe.
+ * the token, a claim value, a key or personal data. Every code except {@link #KEYS_UNAVAILABLE} and
+ * {@link #INTERNAL_ERROR} means "the token is bad" (HTTP 401, RFC 6750 {@code invalid_token});
+ * {@link #KEYS_UNAVAILABLE} means the token could not be checked (HTTP 503), {@link #INTERNAL_ERROR}
+ * that the check itself failed unexpectedly (HTTP 500). Immutable and thread-safe.
  */
 public enum ErrorCode {
   /** The raw token is longer than the configured maximum; it was not decoded. */
@@ -28,6 +29,8 @@ public enum ErrorCode {
   SIGNATURE_INVALID("The token's signature is invalid."),
   /** The keys could not be obtained (provider down, slow or broken, and the cache too old): retry later. */
   KEYS_UNAVAILABLE("The token cannot be checked right now."),
+  /** An unexpected internal failure (a defective key source, a throwing JCA provider): not the token's fault. */
+  INTERNAL_ERROR("The token could not be checked because of an internal error."),
   /** The {@code iss} is not one of the trusted issuers (several-issuer validation). */
   UNTRUSTED_ISSUER("The token's issuer is not trusted."),
   /** The {@code iss} is not exactly the configured issuer. */

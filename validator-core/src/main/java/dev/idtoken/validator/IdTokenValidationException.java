@@ -28,15 +28,21 @@ public final class IdTokenValidationException extends Exception {
     if (result instanceof ValidationResult.Unavailable) {
       return List.of(((ValidationResult.Unavailable) result).error());
     }
+    if (result instanceof ValidationResult.Failed) {
+      return List.of(((ValidationResult.Failed) result).error());
+    }
     throw new IllegalArgumentException("a valid result is no failure");
   }
 
-  /** The outcome: {@link ValidationResult.Invalid} or {@link ValidationResult.Unavailable}. */
+  /**
+   * The outcome: {@link ValidationResult.Invalid}, {@link ValidationResult.Unavailable} or
+   * {@link ValidationResult.Failed}.
+   */
   public ValidationResult result() {
     return result;
   }
 
-  /** Every error (one for {@link ValidationResult.Unavailable}). */
+  /** Every error (one for {@link ValidationResult.Unavailable} and {@link ValidationResult.Failed}). */
   public List<ValidationError> errors() {
     return errorsOf(result);
   }
@@ -46,8 +52,13 @@ public final class IdTokenValidationException extends Exception {
     return errors().get(0).code();
   }
 
-  /** True when the keys could not be obtained (answer 503), false when the token is bad (401). */
+  /** True when the keys could not be obtained (answer 503). */
   public boolean isUnavailable() {
     return result instanceof ValidationResult.Unavailable;
+  }
+
+  /** True when the check failed unexpectedly (answer 500); false for a bad token or an outage. */
+  public boolean isInternalFailure() {
+    return result instanceof ValidationResult.Failed;
   }
 }

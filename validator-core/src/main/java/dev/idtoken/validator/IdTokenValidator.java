@@ -91,13 +91,16 @@ public final class IdTokenValidator {
     return allowedAlgorithms;
   }
 
-  /** Validates a token with no per-request expectations. Never throws for a bad token. */
+  /** Validates a token with no per-request expectations. Never throws for any token. */
   public ValidationResult validate(String token) {
     return validate(token, Expectations.none());
   }
 
   /**
    * Validates a token against this validator's configuration and the request's expectations.
+   *
+   * <p>Never throws for any token: an unexpected internal failure (a defective key source, a JCA
+   * provider that throws) is returned as {@link ValidationResult.Failed}.
    *
    * @param token the compact serialised ID token; null is reported as {@link ErrorCode#MALFORMED_TOKEN}
    * @throws NullPointerException if {@code expectations} is null
@@ -109,6 +112,10 @@ public final class IdTokenValidator {
       result = doValidate(token, expectations);
     } catch (Rejection rejection) {
       result = rejection.result;
+    } catch (RuntimeException | LinkageError e) {
+      // Last resort: a defect (ours, a key source's, a JCA provider's, a library version the
+      // classpath lacks) is reported as an outcome the caller answers 500, never as a bad token.
+      result = Failures.internal(e);
     }
     if (!result.isValid() && log.isDebugEnabled()) {
       log.debug("ID token not accepted: {}", describe(result));
@@ -159,7 +166,7 @@ public final class IdTokenValidator {
     }
     List<ValidationError> errors = new ArrayList<>(0); // no backing array unless there is an error
     Instant now = clock.instant();
-    VerifiedIdToken verified = claimChecks.check(claims, jws.algorithm, expectations, now, errors);
+    VerifiedIdToken verified = claimChecks.check(claims, jws, expectations, now, errors);
     if (verified == null) {
       return new ValidationResult.Invalid(errors);
     }
@@ -202,6 +209,9 @@ public final class IdTokenValidator {
     }
     if (result instanceof ValidationResult.Unavailable) {
       return ((ValidationResult.Unavailable) result).error().toString();
+    }
+    if (result instanceof ValidationResult.Failed) {
+      return ((ValidationResult.Failed) result).error().toString();
     }
     return "VALID";
   }

@@ -36,12 +36,14 @@ final class JwsVerifier {
   static final class Verified {
     final JwsAlgorithm algorithm;
     final String kid; // null when the header has none
+    final String typ; // null when the header has none (or it is not a string)
     final byte[] payload;
     final VerificationKey key; // null for HMAC
 
-    Verified(JwsAlgorithm algorithm, String kid, byte[] payload, VerificationKey key) {
+    Verified(JwsAlgorithm algorithm, String kid, String typ, byte[] payload, VerificationKey key) {
       this.algorithm = algorithm;
       this.kid = kid;
+      this.typ = typ;
       this.payload = payload;
       this.key = key;
     }
@@ -88,7 +90,8 @@ final class JwsVerifier {
     }
     String kid = header.kid == null ? null : header.kid.textValue();
     VerificationKey used = verifySignature(alg, kid, bytes, secondDot, signature);
-    return new Verified(alg, kid, payload, used);
+    String typ = header.typ != null && header.typ.isTextual() ? header.typ.textValue() : null;
+    return new Verified(alg, kid, typ, payload, used);
   }
 
   /**
@@ -172,10 +175,10 @@ final class JwsVerifier {
     try {
       candidates = keySource.keys(kid, alg);
     } catch (KeySourceException e) {
-      throw Rejection.unavailable();
+      throw Rejection.unavailable(e);
     } catch (RuntimeException e) {
-      // A broken key source must not crash the request thread; it is an outage, not a bad token.
-      throw Rejection.unavailable();
+      // A broken key source is neither a bad token nor a passing outage: the caller answers 500.
+      throw Rejection.failed();
     }
     int tried = 0;
     try {
@@ -193,8 +196,9 @@ final class JwsVerifier {
         }
       }
     } catch (RuntimeException e) {
-      // A null element or a list changing under us: the key source is broken, not the token.
-      throw Rejection.unavailable();
+      // A null element, a list changing under us or a JCA provider that throws: a defect on our
+      // side, not the token's fault.
+      throw Rejection.failed();
     }
     throw Rejection.invalid(tried == 0 ? ErrorCode.KEY_NOT_FOUND : ErrorCode.SIGNATURE_INVALID);
   }

@@ -54,6 +54,14 @@ public final class MultiIssuerValidator {
    */
   public ValidationResult validate(String token, Expectations expectations) {
     Objects.requireNonNull(expectations, "expectations");
+    try {
+      return select(token, expectations);
+    } catch (RuntimeException | LinkageError e) {
+      return Failures.internal(e); // as IdTokenValidator does: never thrown, never a 401
+    }
+  }
+
+  private ValidationResult select(String token, Expectations expectations) {
     if (token == null || token.isEmpty()) {
       return invalid(ErrorCode.MALFORMED_TOKEN, null);
     }
@@ -83,8 +91,8 @@ public final class MultiIssuerValidator {
     Optional<IdTokenValidator> validator;
     try {
       validator = issuers.validatorFor(iss.textValue());
-    } catch (RuntimeException e) {
-      return new ValidationResult.Unavailable(ValidationError.of(ErrorCode.KEYS_UNAVAILABLE));
+    } catch (RuntimeException | LinkageError e) {
+      return Failures.internal(e); // a defective issuer lookup is a defect, not an outage
     }
     if (validator.isEmpty()) {
       return invalid(ErrorCode.UNTRUSTED_ISSUER, "iss");

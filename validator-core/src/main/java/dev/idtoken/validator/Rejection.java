@@ -25,4 +25,13 @@ final class Rejection extends Exception {
   static Rejection unavailable() {
     return new Rejection(new ValidationResult.Unavailable(ValidationError.of(ErrorCode.KEYS_UNAVAILABLE)));
   }
+
+  static Rejection unavailable(KeySourceException cause) {
+    return new Rejection(new ValidationResult.Unavailable(
+        ValidationError.of(ErrorCode.KEYS_UNAVAILABLE), cause.retryAfter()));
+  }
+
+  static Rejection failed() {
+    return new Rejection(new ValidationResult.Failed(ValidationError.of(ErrorCode.INTERNAL_ERROR)));
+  }
 }

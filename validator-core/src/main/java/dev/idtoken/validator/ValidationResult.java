@@ -1,11 +1,15 @@
 package dev.idtoken.validator;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The outcome of validating an ID token: {@link Valid}, {@link Invalid} (the token is bad: answer
- * 401) or {@link Unavailable} (the keys could not be obtained: answer 503 and let the client retry).
+ * 401), {@link Unavailable} (the keys could not be obtained: answer 503 and let the client retry) or
+ * {@link Failed} (an unexpected internal failure, such as a defective key source or a JCA provider
+ * that throws: answer 500, never 401). {@code validate} never throws for any token.
  *
  * <p>Immutable and thread-safe. Typical use:
  *
@@ -16,13 +20,17 @@ import java.util.Objects;
  * } else if (result instanceof ValidationResult.Invalid invalid) {
  *   response.setHeader("WWW-Authenticate", invalid.wwwAuthenticate());
  *   response.sendError(401);
- * } else {
+ * } else if (result instanceof ValidationResult.Unavailable unavailable) {
+ *   unavailable.retryAfter().ifPresent(d -> response.setHeader("Retry-After", seconds(d)));
  *   response.sendError(503);
+ * } else {
+ *   response.sendError(500);
  * }
  * }</pre>
  */
 public sealed interface ValidationResult
-    permits ValidationResult.Valid, ValidationResult.Invalid, ValidationResult.Unavailable {
+    permits ValidationResult.Valid, ValidationResult.Invalid, ValidationResult.Unavailable,
+        ValidationResult.Failed {
 
   /** True only for {@link Valid}. */
   default boolean isValid() {
@@ -88,13 +96,42 @@ public sealed interface ValidationResult
    * slow or broken and the cached keys are too old). Not the token's fault: answer 503.
    *
    * @param error always {@link ErrorCode#KEYS_UNAVAILABLE}
+   * @param retryAfter when known, how long until the key source will next try to obtain keys: the
+   *     value for an HTTP {@code Retry-After} header (round up to whole seconds)
    */
-  record Unavailable(ValidationError error) implements ValidationResult {
-    /** Checks the error is a {@link ErrorCode#KEYS_UNAVAILABLE}. */
+  record Unavailable(ValidationError error, Optional<Duration> retryAfter) implements ValidationResult {
+    /** Checks the error is a {@link ErrorCode#KEYS_UNAVAILABLE} and the hint is not negative. */
     public Unavailable {
       Objects.requireNonNull(error, "error");
+      Objects.requireNonNull(retryAfter, "retryAfter");
       if (!error.code().isUnavailable()) {
         throw new IllegalArgumentException("not an availability error: " + error.code());
+      }
+      if (retryAfter.isPresent() && retryAfter.get().isNegative()) {
+        throw new IllegalArgumentException("retryAfter must not be negative");
+      }
+    }
+
+    /** An outage with no retry hint. */
+    public Unavailable(ValidationError error) {
+      this(error, Optional.empty());
+    }
+  }
+
+  /**
+   * The token could not be checked because of an unexpected internal failure: a defective
+   * {@link KeySource} or trusted-issuer lookup, a JCA provider that throws, a missing class at run
+   * time. Neither the token's fault nor a passing outage: answer 500, never 401, and look at the
+   * application's logs (one ERROR line names the exception's type, never its message).
+   *
+   * @param error always {@link ErrorCode#INTERNAL_ERROR}
+   */
+  record Failed(ValidationError error) implements ValidationResult {
+    /** Checks the error is an {@link ErrorCode#INTERNAL_ERROR}. */
+    public Failed {
+      Objects.requireNonNull(error, "error");
+      if (error.code() != ErrorCode.INTERNAL_ERROR) {
+        throw new IllegalArgumentException("not an internal error: " + error.code());
       }
     }
   }

@@ -17,8 +17,9 @@ import java.util.TreeSet;
  * An ID token that passed every check: the proof of a verified identity.
  *
  * <p>Immutable and thread-safe. Only the validator creates instances, so holding one means the
- * signature, issuer, audience, times and per-request expectations were all checked. It exposes
- * claims, not the header or key internals. Map the user with {@link #issuer()} and
+ * signature, issuer, audience, times and per-request expectations were all checked. It exposes the
+ * claims and the JOSE header values a framework's own token object needs ({@link #header()},
+ * {@link #claimsWithInstants()}), never key material. Map the user with {@link #issuer()} and
  * {@link #subject()} together: {@code sub} is unique only within its issuer (OpenID Connect Core 1.0
  * §2). {@link #toString()} shows no personal data.
  *
@@ -41,9 +42,20 @@ public final class VerifiedIdToken {
   private final Instant authTime;
   // What a verified-token cache hit checks again against the clock and the request.
   final PerCallClaims perCall;
+  private final JoseHeader header;
+
+  /** The header values that were checked: the algorithm, and {@code kid}/{@code typ} or null. */
+  record JoseHeader(JwsAlgorithm alg, String kid, String typ) {}
+
+  /**
+   * Claims that RFC 7519 §4.1 and OpenID Connect Core §2 and §5.1 define as NumericDate, turned into
+   * {@link Instant}s by {@link #claimsWithInstants()}.
+   */
+  private static final Set<String> TIME_CLAIMS = Set.of("exp", "iat", "nbf", "auth_time", "updated_at");
 
   VerifiedIdToken(Json.Claims claims, String issuer, String subject, List<String> audiences,
-      PerCallClaims perCall) {
+      PerCallClaims perCall, JoseHeader header) {
+    this.header = Objects.requireNonNull(header, "header");
     this.protocolClaims = claims;
     this.issuer = issuer;
     this.subject = subject;
@@ -57,6 +69,38 @@ public final class VerifiedIdToken {
   /** {@code iss}: the issuer, exactly as configured. */
   public String issuer() {
     return issuer;
+  }
+
+  /** The header {@code alg} the signature was verified with (one of the validator's allow-list). */
+  public JwsAlgorithm algorithm() {
+    return header.alg();
+  }
+
+  /** The header {@code kid}, when present. */
+  public Optional<String> keyId() {
+    return Optional.ofNullable(header.kid());
+  }
+
+  /** The header {@code typ}, when present (a string; the validator checked it unless told otherwise). */
+  public Optional<String> type() {
+    return Optional.ofNullable(header.typ());
+  }
+
+  /**
+   * The checked JOSE header values as an unmodifiable map: {@code alg} always, {@code kid} and
+   * {@code typ} when present. Other header members (RFC 7515 §4) are not kept: the validator reads
+   * no keys or URLs from the header.
+   */
+  public Map<String, Object> header() {
+    Map<String, Object> map = new LinkedHashMap<>(4);
+    map.put("alg", header.alg().jwsName());
+    if (header.kid() != null) {
+      map.put("kid", header.kid());
+    }
+    if (header.typ() != null) {
+      map.put("typ", header.typ());
+    }
+    return Collections.unmodifiableMap(map);
   }
 
   /** {@code sub}: the user's identifier at the issuer (at most 255 ASCII characters). */
@@ -246,6 +290,22 @@ public final class VerifiedIdToken {
     @SuppressWarnings("unchecked")
     Map<String, Object> map = (Map<String, Object>) toJava(tree());
     return map;
+  }
+
+  /**
+   * All claims as {@link #claims()} gives them, except that the top-level time claims ({@code exp},
+   * {@code iat}, {@code nbf}, {@code auth_time}, {@code updated_at}) are {@link Instant}s when they
+   * are numbers, as frameworks' token types expect (Spring Security's {@code Jwt}, for one).
+   */
+  public Map<String, Object> claimsWithInstants() {
+    Map<String, Object> map = new LinkedHashMap<>(claims());
+    for (String name : TIME_CLAIMS) {
+      JsonNode node = node(name);
+      if (node != null && node.isNumber()) {
+        map.put(name, NumericDate.toInstant(node));
+      }
+    }
+    return Collections.unmodifiableMap(map);
   }
 
   private JsonNode node(String name) {

@@ -225,11 +225,53 @@ class IdTokenValidatorTest {
   }
 
   @Test
-  void validate_keySourceThrowsUnchecked_returnsUnavailable() {
+  void validate_keySourceDownWithRetryHint_returnsUnavailableWithTheHint() {
+    IdTokenValidator down = validatorFor(issuer).keySource((kid, alg) -> {
+      throw new KeySourceException("provider down", Duration.ofSeconds(7));
+    }).build();
+    ValidationResult.Unavailable unavailable =
+        assertInstanceOf(ValidationResult.Unavailable.class, down.validate(issuer.token().sign()));
+    assertEquals(java.util.Optional.of(Duration.ofSeconds(7)), unavailable.retryAfter());
+  }
+
+  @Test
+  void validate_keySourceDownWithoutHint_returnsUnavailableWithoutHint() {
+    IdTokenValidator down = validatorFor(issuer).keySource((kid, alg) -> {
+      throw new KeySourceException("provider down");
+    }).build();
+    ValidationResult.Unavailable unavailable =
+        assertInstanceOf(ValidationResult.Unavailable.class, down.validate(issuer.token().sign()));
+    assertEquals(java.util.Optional.empty(), unavailable.retryAfter());
+  }
+
+  @Test
+  void validate_keySourceThrowsUnchecked_returnsFailed() {
     IdTokenValidator broken = validatorFor(issuer).keySource((kid, alg) -> {
       throw new IllegalStateException("bug");
     }).build();
-    assertInstanceOf(ValidationResult.Unavailable.class, broken.validate(issuer.token().sign()));
+    ValidationResult.Failed failed =
+        assertInstanceOf(ValidationResult.Failed.class, broken.validate(issuer.token().sign()));
+    assertEquals(ErrorCode.INTERNAL_ERROR, failed.error().code());
+  }
+
+  @Test
+  void validate_keySourceThrowsLinkageError_returnsFailed() {
+    IdTokenValidator broken = validatorFor(issuer).keySource((kid, alg) -> {
+      throw new NoClassDefFoundError("com/example/Missing");
+    }).build();
+    assertInstanceOf(ValidationResult.Failed.class, broken.validate(issuer.token().sign()));
+  }
+
+  @Test
+  void validateOrThrow_keySourceThrowsUnchecked_throwsInternalFailure() {
+    IdTokenValidator broken = validatorFor(issuer).keySource((kid, alg) -> {
+      throw new IllegalStateException("bug");
+    }).build();
+    IdTokenValidationException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IdTokenValidationException.class, () -> broken.validateOrThrow(issuer.token().sign()));
+    assertEquals(ErrorCode.INTERNAL_ERROR, e.code());
+    org.junit.jupiter.api.Assertions.assertTrue(e.isInternalFailure());
+    org.junit.jupiter.api.Assertions.assertFalse(e.isUnavailable());
   }
 
   @Test
@@ -459,10 +501,10 @@ class IdTokenValidatorTest {
   }
 
   @Test
-  void validate_keySourceReturningNullElement_returnsUnavailable() {
+  void validate_keySourceReturningNullElement_returnsFailed() {
     IdTokenValidator broken = validatorFor(issuer)
         .keySource((kid, alg) -> java.util.Arrays.asList((VerificationKey) null)).build();
-    assertInstanceOf(ValidationResult.Unavailable.class, broken.validate(issuer.token().sign()));
+    assertInstanceOf(ValidationResult.Failed.class, broken.validate(issuer.token().sign()));
   }
 
   @Test
@@ -529,6 +571,9 @@ class IdTokenValidatorTest {
     producers.put(ErrorCode.KEYS_UNAVAILABLE, () -> validatorFor(issuer)
         .keySource((kid, alg) -> { throw new KeySourceException("down"); }).build()
         .validate(issuer.token().sign()));
+    producers.put(ErrorCode.INTERNAL_ERROR, () -> validatorFor(issuer)
+        .keySource((kid, alg) -> { throw new IllegalStateException("bug"); }).build()
+        .validate(issuer.token().sign()));
     producers.put(ErrorCode.UNTRUSTED_ISSUER, () -> MultiIssuerValidator.of(TrustedIssuers.of(validator))
         .validate(issuer.token().issuer("https://stranger.example.com").sign()));
     producers.put(ErrorCode.ISSUER_MISMATCH, () -> validator.validate(issuer.token().issuer("https://x.example").sign()));
@@ -564,6 +609,8 @@ class IdTokenValidatorTest {
     ValidationResult result = producer.get();
     if (code.isUnavailable()) {
       assertEquals(code, assertInstanceOf(ValidationResult.Unavailable.class, result).error().code());
+    } else if (code == ErrorCode.INTERNAL_ERROR) {
+      assertEquals(code, assertInstanceOf(ValidationResult.Failed.class, result).error().code());
     } else {
       assertInvalid(result, code);
     }

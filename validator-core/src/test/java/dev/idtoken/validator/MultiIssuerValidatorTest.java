@@ -71,11 +71,13 @@ class MultiIssuerValidatorTest {
   }
 
   @Test
-  void validate_registryFailure_returnsUnavailable() {
+  void validate_registryFailure_returnsFailed() {
     MultiIssuerValidator broken = MultiIssuerValidator.of(issuer -> {
       throw new IllegalStateException("registry bug");
     });
-    assertInstanceOf(ValidationResult.Unavailable.class, broken.validate(hospitalA.token().sign()));
+    ValidationResult.Failed failed =
+        assertInstanceOf(ValidationResult.Failed.class, broken.validate(hospitalA.token().sign()));
+    assertEquals(ErrorCode.INTERNAL_ERROR, failed.error().code());
   }
 
   @Test

@@ -77,4 +77,38 @@ class VerifiedIdTokenTest {
     assertThrows(UnsupportedOperationException.class, () -> id.audiences().add("x"));
     assertThrows(UnsupportedOperationException.class, () -> id.amr().add("x"));
   }
+
+  @Test
+  void header_givesTheCheckedAlgKidAndTyp() {
+    VerifiedIdToken id = verify(issuer.token().type("JWT"));
+    assertEquals(JwsAlgorithm.RS256, id.algorithm());
+    assertEquals(Optional.of(issuer.signingKey().kid()), id.keyId());
+    assertEquals(Optional.of("JWT"), id.type());
+    assertEquals(Map.of("alg", "RS256", "kid", issuer.signingKey().kid(), "typ", "JWT"), id.header());
+    assertThrows(UnsupportedOperationException.class, () -> id.header().put("x", 1));
+  }
+
+  @Test
+  void header_withoutKidOrTyp_holdsOnlyAlg() {
+    VerifiedIdToken id = verify(issuer.token().kid(null).type(null));
+    assertEquals(Optional.empty(), id.keyId());
+    assertEquals(Optional.empty(), id.type());
+    assertEquals(Map.of("alg", "RS256"), id.header());
+  }
+
+  @Test
+  void claimsWithInstants_turnsTimeClaimsIntoInstants() {
+    VerifiedIdToken id = verify(issuer.token().authTime(Fixtures.NOW.minusSeconds(60))
+        .notBefore(Fixtures.NOW.minusSeconds(30)).claim("updated_at", 1_700_000_000).claim("count", 7));
+    Map<String, Object> claims = id.claimsWithInstants();
+    assertEquals(id.expiresAt(), claims.get("exp"));
+    assertEquals(id.issuedAt(), claims.get("iat"));
+    assertEquals(Fixtures.NOW.minusSeconds(30), claims.get("nbf"));
+    assertEquals(Fixtures.NOW.minusSeconds(60), claims.get("auth_time"));
+    assertEquals(Instant.ofEpochSecond(1_700_000_000), claims.get("updated_at"));
+    assertEquals(7L, claims.get("count"));
+    assertEquals(issuer.issuer(), claims.get("iss"));
+    assertThrows(UnsupportedOperationException.class, () -> claims.put("x", 1));
+    assertEquals(Long.class, id.claims().get("exp").getClass()); // claims() keeps JSON numbers
+  }
 }
