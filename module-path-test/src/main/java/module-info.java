@@ -2,4 +2,5 @@
 module dev.idtoken.it.modulepath {
   requires dev.idtoken.jwks;
   requires dev.idtoken.testkit;
+  requires dev.idtoken.micrometer;
 }

@@ -4,15 +4,15 @@
  * {@link dev.idtoken.testkit.FakeProvider}.
  *
  * <p>{@code dev.idtoken.testkit.junit} holds the optional JUnit 5 extension: JUnit Jupiter's API is
- * read only when present ({@code requires static}, and passed on to the kit's readers because the
- * extension implements its interfaces), so the kit works without JUnit on the module
+ * read only when present ({@code requires static}; not {@code transitive}, which javac would turn
+ * into a compile-time requirement for every reader of the kit), so the kit works without JUnit on the module
  * path as long as that package is not used. The HTTP server and Jackson are implementation details.
  */
 module dev.idtoken.testkit {
   requires mockwebserver3;
   requires okhttp3;
   requires com.fasterxml.jackson.databind;
-  requires static transitive org.junit.jupiter.api;
+  requires static org.junit.jupiter.api;
 
   exports dev.idtoken.testkit;
   exports dev.idtoken.testkit.junit;

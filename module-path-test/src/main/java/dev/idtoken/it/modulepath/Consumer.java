@@ -1,10 +1,13 @@
 package dev.idtoken.it.modulepath;
 
 import dev.idtoken.jwks.RemoteKeySource;
+import dev.idtoken.micrometer.KeySourceMetrics;
+import dev.idtoken.micrometer.ValidationMetrics;
 import dev.idtoken.testkit.FakeProvider;
 import dev.idtoken.validator.IdTokenValidator;
 import dev.idtoken.validator.ValidationResult;
 import dev.idtoken.validator.VerifiedIdToken;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.module.ModuleDescriptor;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +29,24 @@ public final class Consumer {
   public static void main(String[] args) throws Exception {
     List<String> failures = new ArrayList<>();
 
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (FakeProvider provider = FakeProvider.start("module-path-client");
         RemoteKeySource keys = RemoteKeySource.builder()
             .discovery(provider.issuerUrl())
             .allowInsecureLoopbackHttp()
+            .listener(new KeySourceMetrics(registry, provider.issuerUrl()))
             .build()) {
       IdTokenValidator validator = IdTokenValidator.builder()
           .issuer(provider.issuerUrl())
           .clientId("module-path-client")
           .keySource(keys)
           .build();
-      ValidationResult result = validator.validate(provider.issuer().token().sign());
+      ValidationMetrics metrics = ValidationMetrics.forValidator(registry, validator);
+      ValidationResult result = metrics.record(validator.validate(provider.issuer().token().sign()));
+      check(failures, registry.get("idtoken.validations").tag("result", "valid").counter().count() == 1,
+          "the validation was counted");
+      check(failures, registry.get("idtoken.jwks.discoveries").counter().count() == 1,
+          "the discovery was counted");
       if (result instanceof ValidationResult.Valid valid) {
         VerifiedIdToken token = valid.token();
         check(failures, token.issuer().equals(provider.issuerUrl()), "verified issuer");
@@ -53,15 +63,28 @@ public final class Consumer {
         Set.of("dev.idtoken.jwks"));
     expectExports(failures, FakeProvider.class.getModule(), "dev.idtoken.testkit",
         Set.of("dev.idtoken.testkit", "dev.idtoken.testkit.junit"));
+    expectExports(failures, KeySourceMetrics.class.getModule(), "dev.idtoken.micrometer",
+        Set.of("dev.idtoken.micrometer"));
 
-    // Implementation libraries stay behind the modules: reading them would mean one of ours
-    // declared "requires transitive" on them, making them part of our API.
-    for (String implementation : List.of("org.jose4j", "com.fasterxml.jackson.databind",
-        "com.github.benmanes.caffeine", "mockwebserver3", "okhttp3")) {
+    // Implementation libraries stay behind the modules: none of ours re-exports them. For modules
+    // with a descriptor, the application must not be able to read them at all. (Automatic modules
+    // such as jose4j's are read by every reader of any automatic module, micrometer.core here,
+    // whatever our descriptors say, so for them the descriptors are checked instead.)
+    for (String implementation : List.of("com.fasterxml.jackson.databind",
+        "com.github.benmanes.caffeine", "mockwebserver3", "okhttp3", "org.jose4j")) {
       Optional<Module> module = ModuleLayer.boot().findModule(implementation);
       check(failures, module.isPresent(), implementation + " is resolved on the module path");
-      module.ifPresent(m -> check(failures, !self.canRead(m),
-          implementation + " is not readable by the application"));
+      module.filter(m -> !m.getDescriptor().isAutomatic()).ifPresent(m -> check(failures,
+          !self.canRead(m), implementation + " is not readable by the application"));
+    }
+    for (Class<?> type : List.of(IdTokenValidator.class, RemoteKeySource.class, FakeProvider.class,
+        KeySourceMetrics.class)) {
+      for (ModuleDescriptor.Requires requires : type.getModule().getDescriptor().requires()) {
+        boolean transitive = requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE);
+        check(failures, !transitive || requires.name().startsWith("dev.idtoken.")
+            || requires.name().equals("micrometer.core"),
+            type.getModule().getName() + " does not re-export " + requires.name());
+      }
     }
 
     if (failures.isEmpty()) {
