@@ -4,6 +4,8 @@
 # means something in the build depends on the time, the machine or the order of a directory
 # listing; project.build.outputTimestamp in the root pom is what keeps archive entries stable.
 #
+# It also checks that each published jar module has a module-info and is listed in the BOM.
+#
 # Published modules are found, not listed: every <module> of the root pom whose pom does not set
 # idtoken.unpublished to true. Tests are skipped: only the artifacts matter here.
 set -euo pipefail
@@ -24,11 +26,11 @@ trap 'rm -rf "$work"' EXIT
 build() {
   local into=$1
   ./mvnw -q -B -pl "$modules" -am -DskipTests clean package
-  mkdir -p "$into"
   for module in "${published[@]}"; do
+    mkdir -p "$into/$module"
     for file in "$module"/target/*.jar "$module"/target/bom.json "$module"/target/bom.xml; do
       if [ -f "$file" ]; then
-        cp "$file" "$into/$(basename "$file")"
+        cp "$file" "$into/$module/"
       fi
     done
   done
@@ -37,10 +39,27 @@ build() {
 build "$work/first"
 build "$work/second"
 
+# Every published jar module is a named JPMS module and is listed in the BOM.
+missing=0
+for module in "${published[@]}"; do
+  artifact=$(sed -n 's:^  <artifactId>\(.*\)</artifactId>:\1:p' "$module/pom.xml" | head -1)
+  if ls "$work/first/$module/$artifact-"*.jar >/dev/null 2>&1; then
+    main_jar=$(ls "$work/first/$module/$artifact-"*.jar | grep -v -e '-sources.jar$' -e '-javadoc.jar$' -e '-all.jar$' -e '-tests.jar$' | head -1)
+    if ! jar tf "$main_jar" | grep -qx 'module-info.class'; then
+      echo "reproducible: $module is published but has no src/main/java/module-info.java" >&2
+      missing=$((missing + 1))
+    fi
+    if ! grep -q "<artifactId>$artifact</artifactId>" validator-bom/pom.xml; then
+      echo "reproducible: $module is published but not listed in validator-bom/pom.xml" >&2
+      missing=$((missing + 1))
+    fi
+  fi
+done
+
 count=0
 different=0
-for file in "$work"/first/*; do
-  name=$(basename "$file")
+for file in "$work"/first/*/*; do
+  name=${file#"$work/first/"}
   count=$((count + 1))
   if ! cmp -s "$file" "$work/second/$name"; then
     different=$((different + 1))
@@ -52,6 +71,9 @@ for file in "$work"/first/*; do
 done
 if [ "$count" -eq 0 ]; then
   echo "reproducible: no artifacts were built" >&2
+  exit 1
+fi
+if [ "$missing" -ne 0 ]; then
   exit 1
 fi
 if [ "$different" -ne 0 ]; then

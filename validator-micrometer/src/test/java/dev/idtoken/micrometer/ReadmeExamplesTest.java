@@ -10,10 +10,30 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the root README's metrics snippet compiling, and runs it against the fake provider. */
+/** Keeps the root README's metrics snippet compiling, and runs the same steps against the fake provider. */
 class ReadmeExamplesTest {
 
-  /** The README snippet, with the issuer as a parameter so that the test can point it at loopback. */
+  /** The README snippet, verbatim: compiled, never run (it names a real host; tests reach loopback only). */
+  @SuppressWarnings("unused")
+  private static ValidationResult snippet(MeterRegistry registry, String token) {
+    KeySourceMetrics events = new KeySourceMetrics(registry, "https://login.example.com");
+    RemoteKeySource keys = RemoteKeySource.builder()
+        .discovery("https://login.example.com")
+        .listener(events)                                   // fetches, key changes, stale, unknown kids
+        .build();
+    new KeySourceHealthMetrics(keys::health, "https://login.example.com").bindTo(registry);
+    IdTokenValidator validator = IdTokenValidator.builder()
+        .issuer("https://login.example.com")
+        .clientId("my-client")
+        .keySource(keys)
+        .build();
+    ValidationMetrics outcomes = ValidationMetrics.forValidator(registry, validator);
+
+    ValidationResult result = outcomes.record(validator.validate(token));  // counts, returns it
+    return result;
+  }
+
+  /** The same steps, with the issuer as a parameter so that the test can point it at loopback. */
   private static ValidationResult readme(MeterRegistry registry, String issuer, String token, boolean loopback) {
     KeySourceMetrics events = new KeySourceMetrics(registry, issuer);
     RemoteKeySource.Builder builder = RemoteKeySource.builder()
