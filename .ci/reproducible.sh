@@ -45,7 +45,8 @@ for module in "${published[@]}"; do
   artifact=$(sed -n 's:^  <artifactId>\(.*\)</artifactId>:\1:p' "$module/pom.xml" | head -1)
   if ls "$work/first/$module/$artifact-"*.jar >/dev/null 2>&1; then
     main_jar=$(ls "$work/first/$module/$artifact-"*.jar | grep -v -e '-sources.jar$' -e '-javadoc.jar$' -e '-all.jar$' -e '-tests.jar$' | head -1)
-    if ! jar tf "$main_jar" | grep -qx 'module-info.class'; then
+    jar tf "$main_jar" > "$work/listing"
+    if ! grep -qx 'module-info.class' "$work/listing"; then
       echo "reproducible: $module is published but has no src/main/java/module-info.java" >&2
       missing=$((missing + 1))
     fi
