@@ -11,7 +11,8 @@ import java.util.Optional;
  * A public key that may verify ID token signatures, with the JWK metadata that restricts its use.
  *
  * <p>Immutable and thread-safe. The key has already passed the strength checks when it exists: RSA
- * of at least 2048 bits with an odd public exponent of at least 3 and no ROCA fingerprint; EC on
+ * of 2048 to 8192 bits with an odd public exponent of at least 3 and at most 32 bits and no ROCA
+ * fingerprint; EC on
  * P-256, P-384 or P-521 with the point on the curve; Ed25519. Instances come from {@link KeySet}
  * (parsed from a JWKS) or from {@link #of(String, PublicKey)}.
  *
@@ -82,9 +83,14 @@ public final class VerificationKey {
 
   /**
    * Whether this key may verify a signature made with {@code alg}: the JWK {@code alg} (if any) is the
-   * same, {@code use} is absent or {@code sig}, and the key type and curve fit the algorithm.
+   * same, {@code use} is absent or {@code sig}, and the key type and curve fit the algorithm (RFC
+   * 8725 §3.1). The validator uses a key only when this holds; a key source may use it to treat a
+   * {@code kid} whose keys do not fit a token's {@code alg} as unknown.
+   *
+   * @throws NullPointerException if {@code alg} is null
    */
-  boolean fits(JwsAlgorithm alg) {
+  public boolean fits(JwsAlgorithm alg) {
+    Objects.requireNonNull(alg, "alg");
     if (algorithm != null && algorithm != alg) {
       return false;
     }
