@@ -3,6 +3,7 @@ package dev.idtoken.validator;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idtoken.testlogs.CapturingLogs;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
