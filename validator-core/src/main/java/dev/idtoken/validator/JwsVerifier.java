@@ -24,6 +24,7 @@ final class JwsVerifier {
   private final KeySource keySource;
   private final byte[] hmacSecret;
   private final TypeRule typeRule;
+  private final Signatures signatures;
 
   /** Which header {@code typ} values a validator accepts (RFC 7515 §4.1.9, RFC 8725 §3.11). */
   enum TypeRule {
@@ -35,11 +36,13 @@ final class JwsVerifier {
     LOGOUT_TOKEN
   }
 
-  JwsVerifier(Set<JwsAlgorithm> allowed, KeySource keySource, byte[] hmacSecret, TypeRule typeRule) {
+  JwsVerifier(Set<JwsAlgorithm> allowed, KeySource keySource, byte[] hmacSecret, TypeRule typeRule,
+      Signatures signatures) {
     this.allowed = allowed;
     this.keySource = keySource;
     this.hmacSecret = hmacSecret;
     this.typeRule = typeRule;
+    this.signatures = signatures;
   }
 
   /** A JWS whose signature verified. */
@@ -212,19 +215,21 @@ final class JwsVerifier {
       // A broken key source is neither a bad token nor a passing outage: the caller answers 500.
       throw Rejection.failed();
     }
+    if (candidates == null) {
+      // KeySource promises a list; null is a defective source, and a 401 would blame the token.
+      throw Rejection.failed();
+    }
     int tried = 0;
     try {
-      if (candidates != null) {
-        for (VerificationKey key : candidates) {
-          if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
-            continue;
-          }
-          if (Signatures.verify(alg, key.publicKey(), token, inputEnd, signature)) {
-            return key;
-          }
-          if (++tried == MAX_KEYS_TRIED) {
-            break;
-          }
+      for (VerificationKey key : candidates) {
+        if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
+          continue;
+        }
+        if (signatures.verify(alg, key, token, inputEnd, signature)) {
+          return key;
+        }
+        if (++tried == MAX_KEYS_TRIED) {
+          break;
         }
       }
     } catch (RuntimeException e) {

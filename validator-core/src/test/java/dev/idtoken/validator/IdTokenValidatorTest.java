@@ -606,6 +606,12 @@ class IdTokenValidatorTest {
         Expectations.builder().state("b").build()));
     producers.put(ErrorCode.MISSING_CLAIM, () -> validator.validate(issuer.token().removeClaim("sub").sign()));
     producers.put(ErrorCode.MALFORMED_CLAIM, () -> validator.validate(issuer.token().claim("exp", "soon").sign()));
+    producers.put(ErrorCode.TOKEN_REPLAYED, () -> validator.validate(issuer.token().sign(),
+        Expectations.builder().oneTimeUse((key, keepUntil) -> false).build()));
+    producers.put(ErrorCode.REPLAY_CHECK_UNAVAILABLE, () -> validator.validate(issuer.token().sign(),
+        Expectations.builder().oneTimeUse((key, keepUntil) -> {
+          throw new ReplayGuardException("down");
+        }).build()));
 
     Supplier<ValidationResult> producer = producers.get(code);
     assertNotNull(producer, "no token produces " + code);
