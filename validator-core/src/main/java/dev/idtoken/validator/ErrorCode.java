@@ -24,6 +24,18 @@ public enum ErrorCode {
   UNSUPPORTED_CRITICAL_HEADER("The token requires an unsupported header extension."),
   /** The header {@code typ} says this is not an ID token (for example an {@code at+jwt} access token). */
   WRONG_TOKEN_TYPE("The token is not an ID token."),
+  /**
+   * A back-channel logout token (it has an {@code events} claim or the header {@code typ} {@code
+   * logout+jwt}) was offered as an ID token; OpenID Connect Back-Channel Logout 1.0 §2.4 forbids
+   * accepting one as the other.
+   */
+  LOGOUT_TOKEN("A logout token is not an ID token."),
+  /**
+   * {@link LogoutTokenValidator} only: the token lacks the back-channel logout event (OpenID Connect
+   * Back-Channel Logout 1.0 §2.6 step 5), or carries a {@code nonce} (step 6), so it is not a logout
+   * token. The claim concerned is {@code events} or {@code nonce}.
+   */
+  NOT_A_LOGOUT_TOKEN("The token is not a logout token."),
   /** No key fits: unknown {@code kid}, or no key of the right type, curve, size, use and algorithm. */
   KEY_NOT_FOUND("No key is known that can verify the token."),
   /** The signature does not verify. */

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * default: RS256 only, {@code exp}, {@code iat}, {@code iss}, {@code aud} and {@code sub} required, 60
  * seconds of clock skew, tokens over 16 KiB refused unread, no audience but the client id trusted, a
  * header {@code typ} other than {@code JWT} refused, {@code none} impossible, an unknown {@code crit}
- * refused, and the {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers never used.
+ * refused, a back-channel logout token refused ({@link ErrorCode#LOGOUT_TOKEN}; see {@link
+ * LogoutTokenValidator}), and the {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers never
+ * used.
  *
  * <pre>{@code
  * IdTokenValidator validator = IdTokenValidator.builder()
@@ -59,8 +61,13 @@ public final class IdTokenValidator {
   private final JwsVerifier jwsVerifier;
   private final ClaimChecks claimChecks;
   private final VerifiedTokenCache cache; // null unless enabled
+  // What a sibling LogoutTokenValidator shares: the same provider, keys and algorithms.
+  final KeySource keySource;
+  final byte[] clientSecret;
 
   private IdTokenValidator(Builder b) {
+    this.keySource = b.keySource;
+    this.clientSecret = b.clientSecret == null ? null : b.clientSecret.clone();
     this.issuer = b.issuer;
     this.clientId = b.clientId;
     this.allowedAlgorithms = Set.copyOf(b.allowedAlgorithms);
@@ -68,7 +75,8 @@ public final class IdTokenValidator {
     this.clock = b.clock;
     this.clockSkew = b.clockSkew;
     this.jwsVerifier = new JwsVerifier(EnumSet.copyOf(b.allowedAlgorithms), b.keySource,
-        b.clientSecret, !b.acceptAnyTokenType);
+        b.clientSecret, b.acceptAnyTokenType ? JwsVerifier.TypeRule.ANY_BUT_LOGOUT
+            : JwsVerifier.TypeRule.ID_TOKEN);
     Set<String> trusted = b.acceptUntrustedAudiences ? null : Set.copyOf(b.trustedAudiences);
     this.claimChecks = new ClaimChecks(b.issuer, b.clientId, trusted, b.clockSkew, b.maxTokenAge);
     this.cache = b.cacheEntries == 0 ? null : new VerifiedTokenCache(b.cacheEntries);
@@ -87,6 +95,18 @@ public final class IdTokenValidator {
   /** The client id that must be an audience. */
   public String clientId() {
     return clientId;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  int maxTokenSize() {
+    return maxTokenSize;
+  }
+
+  ClaimChecks claimChecks() {
+    return claimChecks;
   }
 
   /** The signature algorithms this validator accepts. */
@@ -166,6 +186,11 @@ public final class IdTokenValidator {
     Json.Claims claims = Json.parseClaims(jws.payload);
     if (claims == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
+    }
+    // Back-Channel Logout 1.0 §2.4: a logout token, whose events claim no ID token has, is refused
+    // whatever its other claims (a nonce-less one would otherwise pass as a login).
+    if (claims.get("events") != null) {
+      throw Rejection.invalid(ErrorCode.LOGOUT_TOKEN, "events");
     }
     List<ValidationError> errors = new ArrayList<>(0); // no backing array unless there is an error
     Instant now = clock.instant();
@@ -407,7 +432,8 @@ public final class IdTokenValidator {
 
     /**
      * Relaxation: skip the header {@code typ} check, which otherwise refuses any {@code typ} but
-     * {@code JWT} (so an RFC 9068 {@code at+jwt} access token is never taken for an ID token).
+     * {@code JWT} (so an RFC 9068 {@code at+jwt} access token is never taken for an ID token). A
+     * {@code logout+jwt} logout token is refused all the same ({@link ErrorCode#LOGOUT_TOKEN}).
      */
     public Builder acceptAnyTokenType() {
       this.acceptAnyTokenType = true;

@@ -352,7 +352,7 @@ final class JsonReader {
   private int claimIndex() {
     int start = nameStart;
     int length = nameEnd - start;
-    if (length == 3) { // eleven of the sixteen: one comparison of three bytes instead of eleven
+    if (length == 3) { // eleven of the seventeen: one comparison of three bytes instead of eleven
       switch ((b[start] << 16) | (b[start + 1] << 8) | b[start + 2]) {
         case 'i' << 16 | 's' << 8 | 's': return 0;
         case 's' << 16 | 'u' << 8 | 'b': return 1;

@@ -565,6 +565,9 @@ class IdTokenValidatorTest {
     producers.put(ErrorCode.UNSUPPORTED_CRITICAL_HEADER,
         () -> validator.validate(issuer.token().header("crit", List.of("b64")).header("b64", false).sign()));
     producers.put(ErrorCode.WRONG_TOKEN_TYPE, () -> validator.validate(issuer.token().type("at+jwt").sign()));
+    producers.put(ErrorCode.LOGOUT_TOKEN, () -> validator.validate(issuer.logoutToken().sign()));
+    producers.put(ErrorCode.NOT_A_LOGOUT_TOKEN, () -> ((LogoutValidationResult.Refused)
+        LogoutTokenValidator.of(validator).validate(issuer.token().claim("jti", "j").sign())).reason());
     producers.put(ErrorCode.KEY_NOT_FOUND, () -> validator.validate(issuer.token().kid("nope").sign()));
     producers.put(ErrorCode.SIGNATURE_INVALID, () -> validator.validate(
         issuer.token().signWith(TestKey.rsa(2048).withKid(issuer.signingKey().kid())).sign()));

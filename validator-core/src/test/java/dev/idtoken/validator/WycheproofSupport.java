@@ -67,7 +67,7 @@ final class WycheproofSupport {
         if (secret == null || secret.length < alg.hashLength()) {
           return false; // IdTokenValidator.Builder refuses such a secret (RFC 7518 §3.2)
         }
-        verifier = new JwsVerifier(EnumSet.of(alg), KeySet.empty(), secret, true);
+        verifier = new JwsVerifier(EnumSet.of(alg), KeySet.empty(), secret, JwsVerifier.TypeRule.ID_TOKEN);
       } catch (IllegalArgumentException e) {
         return false; // e.g. "A256GCM" is no JWS algorithm: such a secret cannot be configured
       }
@@ -78,7 +78,7 @@ final class WycheproofSupport {
       } catch (KeySetException e) {
         return false;
       }
-      verifier = new JwsVerifier(ASYMMETRIC, keySet, null, true);
+      verifier = new JwsVerifier(ASYMMETRIC, keySet, null, JwsVerifier.TypeRule.ID_TOKEN);
     }
     try {
       verifier.verify(jws);
