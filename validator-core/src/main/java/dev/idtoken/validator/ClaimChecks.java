@@ -267,7 +267,7 @@ final class ClaimChecks {
           ok = value.isTextual();
           break;
         case DATE:
-          ok = NumericDate.toInstant(value) != null;
+          ok = NumericDate.isValid(value); // PerCallClaims makes the instant once
           break;
         case AUDIENCE:
           ok = isAudience(value);

@@ -1,6 +1,7 @@
 package dev.idtoken.validator;
 
 import java.nio.charset.StandardCharsets;
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,11 +62,13 @@ public final class IdTokenValidator {
   private final JwsVerifier jwsVerifier;
   private final ClaimChecks claimChecks;
   private final VerifiedTokenCache cache; // null unless enabled
-  // What a sibling LogoutTokenValidator shares: the same provider, keys and algorithms.
+  // What a sibling LogoutTokenValidator shares: the same provider, keys, algorithms and signatures.
   final KeySource keySource;
   final byte[] clientSecret;
+  final Signatures signatures;
+  private final JsonReader.ExpectedValues expectedValues; // iss, aud, azp read without a new string
 
-  private IdTokenValidator(Builder b) {
+  private IdTokenValidator(Builder b, Signatures signatures) {
     this.keySource = b.keySource;
     this.clientSecret = b.clientSecret == null ? null : b.clientSecret.clone();
     this.issuer = b.issuer;
@@ -74,9 +77,11 @@ public final class IdTokenValidator {
     this.maxTokenSize = b.maxTokenSize;
     this.clock = b.clock;
     this.clockSkew = b.clockSkew;
+    this.signatures = signatures;
+    this.expectedValues = new JsonReader.ExpectedValues(b.issuer, b.clientId);
     this.jwsVerifier = new JwsVerifier(EnumSet.copyOf(b.allowedAlgorithms), b.keySource,
         b.clientSecret, b.acceptAnyTokenType ? JwsVerifier.TypeRule.ANY_BUT_LOGOUT
-            : JwsVerifier.TypeRule.ID_TOKEN);
+            : JwsVerifier.TypeRule.ID_TOKEN, signatures);
     Set<String> trusted = b.acceptUntrustedAudiences ? null : Set.copyOf(b.trustedAudiences);
     this.claimChecks = new ClaimChecks(b.issuer, b.clientId, trusted, b.clockSkew, b.maxTokenAge);
     this.cache = b.cacheEntries == 0 ? null : new VerifiedTokenCache(b.cacheEntries);
@@ -183,7 +188,7 @@ public final class IdTokenValidator {
       }
     }
     JwsVerifier.Verified jws = jwsVerifier.verify(token);
-    Json.Claims claims = Json.parseClaims(jws.payload);
+    Json.Claims claims = Json.parseClaims(jws.payload, expectedValues);
     if (claims == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
     }
@@ -250,6 +255,11 @@ public final class IdTokenValidator {
     return errors.isEmpty() ? hit.result : new ValidationResult.Invalid(errors);
   }
 
+  /** Which provider checks which algorithm; for tests. */
+  Signatures signatures() {
+    return signatures;
+  }
+
   /** The verified-token cache, or null when off; for tests. */
   VerifiedTokenCache verifiedTokenCache() {
     return cache;
@@ -293,6 +303,7 @@ public final class IdTokenValidator {
     private boolean acceptUntrustedAudiences;
     private boolean acceptAnyTokenType;
     private int cacheEntries;
+    private Provider signatureProvider;
 
     private Builder() {}
 
@@ -466,13 +477,36 @@ public final class IdTokenValidator {
     }
 
     /**
+     * The JCA provider that checks signatures (default: the JDK's own providers), for example Amazon
+     * Corretto Crypto Provider, whose native code verifies RS256 about twice and ES256 about twenty
+     * times as fast as the JDK 17 providers. It is used for every allowed algorithm it offers a
+     * {@code Signature} for; the others stay on the JDK's (Corretto 2.5 offers all of them). Keys are
+     * converted into the provider's own key objects once each, not per token. The library's own
+     * checks still come first whatever the provider: the ECDSA signature length and {@code r},
+     * {@code s} range, and the RSA key size, exponent and ROCA checks made when a key is loaded.
+     *
+     * <p>{@link #build()} proves the provider before any token meets it: each algorithm it takes over
+     * must verify a known signature and refuse an altered one, and a provider that offers none of
+     * the allowed algorithms (what Corretto does when its native library cannot load) is refused,
+     * with the provider's own loading error as the cause. Nothing falls back silently.
+     *
+     * @throws NullPointerException if {@code provider} is null
+     */
+    public Builder signatureProvider(Provider provider) {
+      this.signatureProvider = Objects.requireNonNull(provider, "signatureProvider");
+      return this;
+    }
+
+    /**
      * Builds the validator.
      *
      * @throws IllegalStateException if jackson-databind, jose4j or slf4j-api on the class path is older
      *     than supported (the message names the version found and the one needed), the issuer or
      *     client id is missing, no key source is set
      *     while an asymmetric algorithm is allowed, an HMAC algorithm is allowed without a client
-     *     secret, or the secret is shorter than an allowed HMAC algorithm needs
+     *     secret, the secret is shorter than an allowed HMAC algorithm needs, or the
+     *     {@linkplain #signatureProvider signature provider} offers none of the allowed algorithms
+     *     (its loading error, if it reports one, is the cause) or fails its self-test
      */
     public IdTokenValidator build() {
       Dependencies.requireSupported();
@@ -487,7 +521,17 @@ public final class IdTokenValidator {
               + " needs a clientSecret of at least " + alg.hashLength() + " bytes");
         }
       }
-      return new IdTokenValidator(this);
+      Signatures signatures = signatureProvider == null
+          ? Signatures.JDK : Signatures.withProvider(signatureProvider, allowedAlgorithms);
+      if (signatureProvider != null) {
+        log.info("Signature checks by {} for {}; by the JDK's providers for the other allowed algorithms",
+            signatureProvider.getName(), signatures.provided());
+        if (keySource instanceof KeySet) {
+          // A static key set is loaded already: convert its keys for the provider now.
+          ((KeySet) keySource).keys().forEach(signatures::prepare);
+        }
+      }
+      return new IdTokenValidator(this, signatures);
     }
 
     private static void requireState(boolean condition, String message) {

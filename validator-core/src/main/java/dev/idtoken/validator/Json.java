@@ -131,6 +131,11 @@ final class Json {
     return JsonReader.readClaims(utf8);
   }
 
+  /** {@link #parseClaims(byte[])}, sharing the nodes of {@code expected} values (see JsonReader). */
+  static Claims parseClaims(byte[] utf8, JsonReader.ExpectedValues expected) {
+    return JsonReader.readClaims(utf8, expected);
+  }
+
   /**
    * The members of a JOSE header that the verifier reads. Each is the member's value (of any JSON
    * type), or null when absent.

@@ -24,6 +24,7 @@ final class JwsVerifier {
   private final KeySource keySource;
   private final byte[] hmacSecret;
   private final TypeRule typeRule;
+  private final Signatures signatures;
 
   /** Which header {@code typ} values a validator accepts (RFC 7515 §4.1.9, RFC 8725 §3.11). */
   enum TypeRule {
@@ -35,11 +36,13 @@ final class JwsVerifier {
     LOGOUT_TOKEN
   }
 
-  JwsVerifier(Set<JwsAlgorithm> allowed, KeySource keySource, byte[] hmacSecret, TypeRule typeRule) {
+  JwsVerifier(Set<JwsAlgorithm> allowed, KeySource keySource, byte[] hmacSecret, TypeRule typeRule,
+      Signatures signatures) {
     this.allowed = allowed;
     this.keySource = keySource;
     this.hmacSecret = hmacSecret;
     this.typeRule = typeRule;
+    this.signatures = signatures;
   }
 
   /** A JWS whose signature verified. */
@@ -222,7 +225,7 @@ final class JwsVerifier {
         if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
           continue;
         }
-        if (Signatures.verify(alg, key.publicKey(), token, inputEnd, signature)) {
+        if (signatures.verify(alg, key, token, inputEnd, signature)) {
           return key;
         }
         if (++tried == MAX_KEYS_TRIED) {

@@ -38,7 +38,7 @@ public final class LogoutTokenValidator {
   private LogoutTokenValidator(IdTokenValidator idTokens) {
     this.idTokens = idTokens;
     this.jwsVerifier = new JwsVerifier(idTokens.allowedAlgorithms(), idTokens.keySource,
-        idTokens.clientSecret, JwsVerifier.TypeRule.LOGOUT_TOKEN);
+        idTokens.clientSecret, JwsVerifier.TypeRule.LOGOUT_TOKEN, idTokens.signatures);
   }
 
   /**
