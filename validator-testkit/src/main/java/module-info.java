@@ -11,6 +11,7 @@
 module dev.idtoken.testkit {
   requires mockwebserver3;
   requires okhttp3;
+  requires okhttp3.tls;
   requires com.fasterxml.jackson.databind;
   requires static org.junit.jupiter.api;
 

@@ -42,12 +42,29 @@ final class HttpFetcher {
   private final Duration readTimeout;
   private final int maxBytes;
   private final Executor executor;
+  private final Transport transport; // null: the JDK client
+
+  /**
+   * Another way to carry out a GET (for issuers registered at run time, {@link GuardedHttp}); the
+   * future fails with a {@link FetchException} and need not complete on the executor.
+   */
+  @FunctionalInterface
+  interface Transport {
+    CompletableFuture<Response> get(URI uri, String accept, String ifNoneMatch, Duration readTimeout, int maxBytes);
+  }
 
   /**
    * @param ownsClient whether {@link #close()} may shut the client down (false for a client shared
    *     with other fetchers)
    */
   HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor) {
+    this(client, ownsClient, readTimeout, maxBytes, executor, null);
+  }
+
+  /** @param transport carries out the requests instead of the client, or null */
+  HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor,
+      Transport transport) {
+    this.transport = transport;
     this.client = client;
     this.ownsClient = ownsClient;
     this.readTimeout = readTimeout;
@@ -92,6 +109,9 @@ final class HttpFetcher {
     if (c == null) {
       return CompletableFuture.failedFuture(new FetchException("closed"));
     }
+    if (transport != null) {
+      return handOff(transport.get(uri, accept, ifNoneMatch, readTimeout, maxBytes));
+    }
     AtomicReference<LimitedBody> body = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> exchange;
     try {
@@ -123,8 +143,14 @@ final class HttpFetcher {
         exchange.cancel(true);
       }
     });
-    // The deadline fires on the JDK's shared timer thread and responses arrive on the client's
-    // threads: move to the executor before anything chained on the outcome runs.
+    return handOff(result);
+  }
+
+  /**
+   * The deadline fires on the JDK's shared timer thread and responses arrive on the client's threads:
+   * moves to the executor before anything chained on the outcome runs.
+   */
+  private CompletableFuture<Response> handOff(CompletableFuture<Response> result) {
     CompletableFuture<Response> out = new CompletableFuture<>();
     result.whenComplete((response, error) -> {
       Runnable complete = () -> {

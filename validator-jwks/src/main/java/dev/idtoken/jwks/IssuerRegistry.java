@@ -25,6 +25,16 @@ import javax.net.ssl.SSLContext;
  * no network I/O. The issuers share HTTP clients (one per connect timeout and TLS context); nothing
  * else.
  *
+ * <p>Registrants are not trusted with the server's network: discovery and {@code jwks_uri} fetches
+ * connect only to public addresses. Loopback, link-local (169.254.0.0/16, where cloud metadata
+ * services live; fe80::/10), private (RFC 1918, fc00::/7), carrier-grade NAT (100.64.0.0/10),
+ * multicast, unspecified and reserved addresses are refused unless
+ * {@link Builder#dangerouslyAllowPrivateAddresses()} is set. Every address a host name resolves to is
+ * checked, and the connection goes to a checked address (so a name that changes its answer between
+ * the check and the connection, DNS rebinding, gains nothing); redirects are never followed. A
+ * refused fetch is a fetch failure: the issuer's tokens are answered {@code Unavailable} and
+ * {@link #health(String)} says why.
+ *
  * <pre>{@code
  * IssuerRegistry registry = IssuerRegistry.builder()
  *     .keySourceDefaults(keys -> keys.maxStale(Duration.ofHours(6)))
@@ -41,6 +51,7 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
   private final ConcurrentHashMap<String, Registration> byIssuer = new ConcurrentHashMap<>();
   private final SSLContext sslContext;
   private final ConcurrentHashMap<ClientSettings, HttpClient> clients = new ConcurrentHashMap<>();
+  private final GuardedHttp guardedHttp; // null when private addresses are allowed
   private volatile boolean closed;
 
   private record Registration(IdTokenValidator validator, RemoteKeySource keys) {}
@@ -52,6 +63,7 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     this.keySourceDefaults = b.keySourceDefaults;
     this.validatorDefaults = b.validatorDefaults;
     this.sslContext = b.sslContext;
+    this.guardedHttp = b.addressPolicy == null ? null : new GuardedHttp(b.resolver, b.addressPolicy);
   }
 
   /** A builder; with no options, issuers get the defaults of {@link RemoteKeySource} and {@link IdTokenValidator}. */
@@ -105,6 +117,7 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     keys.expectedAlgorithms(algorithms);
     keys.httpClient = clients.computeIfAbsent(new ClientSettings(keys.connectTimeout, keys.sslContext),
         settings -> HttpFetcher.newClient(settings.connectTimeout(), settings.sslContext()));
+    keys.transport = guardedHttp == null ? null : guardedHttp.transport(keys.connectTimeout, keys.sslContext);
     RemoteKeySource source = keys.build();
     IdTokenValidator built;
     try {
@@ -178,6 +191,9 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
         HttpFetcher.shutdownNow(client);
       }
     }
+    if (guardedHttp != null) {
+      guardedHttp.close();
+    }
   }
 
   /** How many HTTP clients the registry holds for its key sources (one per connect timeout and TLS context); for tests. */
@@ -195,8 +211,33 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     private Consumer<RemoteKeySource.Builder> keySourceDefaults = keys -> {};
     private Consumer<IdTokenValidator.Builder> validatorDefaults = validator -> {};
     private SSLContext sslContext;
+    private AddressPolicy addressPolicy = AddressPolicy.PUBLIC_ONLY; // null: any address
+    private HostResolver resolver = HostResolver.SYSTEM;
 
     private Builder() {}
+
+    /**
+     * Lets registered issuers' fetches connect to any address: loopback, link-local (cloud metadata
+     * services), private, carrier-grade NAT, multicast, unspecified and reserved ones included. Only
+     * for tests, or when every registrant is trusted and the identity providers live on an internal
+     * network. Default: public addresses only.
+     */
+    public Builder dangerouslyAllowPrivateAddresses() {
+      this.addressPolicy = null;
+      return this;
+    }
+
+    /** The address policy (tests allow loopback only); default public addresses only. */
+    Builder addressPolicy(AddressPolicy policy) {
+      this.addressPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** How host names are resolved (tests answer without DNS); default the system resolver. */
+    Builder resolver(HostResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
 
     /** Settings applied to every issuer's key source before its own (default: none). */
     public Builder keySourceDefaults(Consumer<RemoteKeySource.Builder> defaults) {

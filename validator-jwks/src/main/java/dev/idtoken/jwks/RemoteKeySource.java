@@ -164,7 +164,8 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     Duration fetchDeadline = b.connectTimeout.plus(b.readTimeout.multipliedBy(2)).plus(FETCH_WATCHDOG_MARGIN);
     this.report = new FetchReporter(b.listener, b.maxStale, b.clock);
     HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout, b.sslContext);
-    HttpFetcher http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor);
+    HttpFetcher http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor,
+        b.transport);
     Set<JwsAlgorithm> expected = b.expectedAlgorithms.isEmpty() ? Set.of()
         : Set.copyOf(EnumSet.copyOf(b.expectedAlgorithms));
     JwksLocator locator = new JwksLocator(b.jwksUri, b.issuer, b.allowInsecureLoopbackHttp, expected,
@@ -434,6 +435,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     private Executor executor;
     HttpClient httpClient; // shared by IssuerRegistry
     Timers timers; // for tests: timers driven by a simulated ticker
+    HttpFetcher.Transport transport; // set by IssuerRegistry: address-checked fetches (GuardedHttp)
 
     private Builder() {}
 
@@ -718,12 +720,14 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     /**
      * Builds the source and starts its first fetch in the background.
      *
-     * @throws IllegalStateException if neither a JWKS URI nor an issuer is set, or the time to live
-     *     bounds are not ordered min &lt;= default &lt;= max
+     * @throws IllegalStateException if the Caffeine on the class path is older than supported (the
+     *     message names the version found and the one needed), neither a JWKS URI nor an issuer is
+     *     set, or the time to live bounds are not ordered min &lt;= default &lt;= max
      * @throws IllegalArgumentException if the JWKS URI or issuer is not HTTPS (or loopback HTTP with
      *     {@link #allowInsecureLoopbackHttp()}), or the issuer has a query or fragment
      */
     public RemoteKeySource build() {
+      CaffeineFloor.requireSupported();
       if (jwksUri == null && issuer == null) {
         throw new IllegalStateException("jwksUri or discovery(issuer) is required");
       }
