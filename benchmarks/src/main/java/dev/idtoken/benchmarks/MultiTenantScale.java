@@ -105,7 +105,7 @@ public final class MultiTenantScale {
     long startedBefore = threads.getTotalStartedThreadCount();
     threads.resetPeakThreadCount();
 
-    IssuerRegistry registry = IssuerRegistry.builder()
+    IssuerRegistry registry = IssuerRegistry.builder().dangerouslyAllowPrivateAddresses()
         .keySourceDefaults(keys -> keys.allowInsecureLoopbackHttp().listener(listener))
         .loadKeysEagerly()
         .build();
@@ -171,7 +171,7 @@ public final class MultiTenantScale {
 
     // The registry's default: keys load on the first token, so registering costs no fetch.
     int requestsBefore = server.requests.get();
-    IssuerRegistry lazy = IssuerRegistry.builder().keySourceDefaults(keys -> keys.allowInsecureLoopbackHttp()).build();
+    IssuerRegistry lazy = IssuerRegistry.builder().dangerouslyAllowPrivateAddresses().keySourceDefaults(keys -> keys.allowInsecureLoopbackHttp()).build();
     for (int i = 0; i < n; i++) {
       lazy.register(server.issuer("idle" + i), CLIENT_ID);
     }

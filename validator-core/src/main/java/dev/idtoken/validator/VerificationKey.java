@@ -1,5 +1,10 @@
 package dev.idtoken.validator;
 
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECPublicKey;
@@ -28,6 +33,19 @@ public final class VerificationKey {
   private final String use;
   private final JwsAlgorithm algorithm;
   private final String thumbprint;
+  // The key as a configured JCA provider's own key object, made once per key (see keyFor).
+  private volatile ProviderKey providerKey;
+
+  /** A key converted for one provider; a new provider replaces it. */
+  private static final class ProviderKey {
+    final Provider provider;
+    final PublicKey key;
+
+    ProviderKey(Provider provider, PublicKey key) {
+      this.provider = provider;
+      this.key = key;
+    }
+  }
 
   VerificationKey(String kid, PublicKey publicKey, String keyType, String curve, String use,
       JwsAlgorithm algorithm, String thumbprint) {
@@ -77,8 +95,42 @@ public final class VerificationKey {
     return publicKey;
   }
 
+  /**
+   * This key as {@code provider}'s own key object, converted once and then reused: providers such as
+   * Amazon Corretto Crypto Provider otherwise translate a JDK key into their native form on every
+   * {@code initVerify}. Null {@code provider} means the JDK's, which uses the key as it is. A provider
+   * without a key factory for this key type gets the JDK key (it must then accept it itself).
+   *
+   * @throws GeneralSecurityException if the provider's key factory refuses the key
+   */
+  PublicKey keyFor(Provider provider) throws GeneralSecurityException {
+    if (provider == null) {
+      return publicKey;
+    }
+    ProviderKey converted = providerKey;
+    if (converted != null && converted.provider == provider) {
+      return converted.key;
+    }
+    PublicKey key;
+    try {
+      key = (PublicKey) KeyFactory.getInstance(publicKey.getAlgorithm(), provider).translateKey(publicKey);
+    } catch (NoSuchAlgorithmException e) {
+      key = publicKey;
+    } catch (ClassCastException e) {
+      throw new InvalidKeyException("the provider's key factory returned no public key");
+    }
+    // Two threads may both convert on first use; either result is equally good.
+    providerKey = new ProviderKey(provider, key);
+    return key;
+  }
+
   String kidOrNull() {
     return kid;
+  }
+
+  /** The JWK {@code crv} ({@code P-256}, ..., {@code Ed25519}), or null for RSA. */
+  String curveOrNull() {
+    return curve;
   }
 
   /**

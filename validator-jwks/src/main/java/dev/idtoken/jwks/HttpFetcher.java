@@ -48,18 +48,32 @@ final class HttpFetcher {
   private final int maxBytes;
   private final Executor executor;
   private final Timers timers;
+  private final Transport transport; // null: the JDK client
+
+  /**
+   * Another way to carry out a GET (for issuers registered at run time, {@link GuardedHttp}); the
+   * future fails with a {@link FetchException} and need not complete on the executor.
+   */
+  @FunctionalInterface
+  interface Transport {
+    CompletableFuture<Response> get(URI uri, String accept, String ifNoneMatch, Duration readTimeout, int maxBytes);
+  }
 
   /**
    * @param ownsClient whether {@link #close()} may shut the client down (false for a client shared
    *     with other fetchers)
    */
   HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor) {
-    this(client, ownsClient, readTimeout, maxBytes, executor, Timers.system());
+    this(client, ownsClient, readTimeout, maxBytes, executor, null, Timers.system());
   }
 
-  /** @param timers real-time timers for each exchange's deadline, cancelled as the exchange ends */
+  /**
+   * @param transport carries out the requests instead of the client, or null
+   * @param timers real-time timers for each exchange's deadline, cancelled as the exchange ends
+   */
   HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor,
-      Timers timers) {
+      Transport transport, Timers timers) {
+    this.transport = transport;
     this.timers = timers;
     this.client = client;
     this.ownsClient = ownsClient;
@@ -107,6 +121,9 @@ final class HttpFetcher {
     if (c == null) {
       return CompletableFuture.failedFuture(new FetchException("closed"));
     }
+    if (transport != null) {
+      return handOff(transport.get(uri, accept, ifNoneMatch, readTimeout, maxBytes));
+    }
     AtomicReference<LimitedBody> body = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> exchange;
     HttpResponse.BodyHandler<byte[]> handler = info -> {
@@ -135,12 +152,8 @@ final class HttpFetcher {
     // leaves it queued until its time).
     Timers.Timer deadline = timers.schedule(() -> result.completeExceptionally(new TimeoutException()),
         readTimeout.toNanos());
-    // The deadline fires on the shared timer thread and responses arrive on the client's
-    // threads: move to the executor before anything chained on the outcome runs (and only once the
-    // deadline's task is gone, so that nothing is left scheduled when the caller hears of it).
-    CompletableFuture<Response> out = new CompletableFuture<>();
-    result.whenComplete((response, error) -> {
-      deadline.cancel();
+    return handOff(result, error -> {
+      deadline.cancel(); // before the caller hears, so that nothing is left scheduled by then
       if (error != null) {
         LimitedBody subscriber = body.get();
         if (subscriber != null) {
@@ -148,6 +161,23 @@ final class HttpFetcher {
         }
         exchange.cancel(true);
       }
+    });
+  }
+
+  private CompletableFuture<Response> handOff(CompletableFuture<Response> result) {
+    return handOff(result, error -> {});
+  }
+
+  /**
+   * The deadline fires on the shared timer thread and responses arrive on the client's threads:
+   * runs {@code onEnd} with the failure (or null), then moves to the executor before anything
+   * chained on the outcome runs.
+   */
+  private CompletableFuture<Response> handOff(CompletableFuture<Response> result,
+      java.util.function.Consumer<Throwable> onEnd) {
+    CompletableFuture<Response> out = new CompletableFuture<>();
+    result.whenComplete((response, error) -> {
+      onEnd.accept(error);
       Runnable complete = () -> {
         if (error != null) {
           out.completeExceptionally(failure(error));

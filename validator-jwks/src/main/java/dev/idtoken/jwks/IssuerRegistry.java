@@ -31,6 +31,16 @@ import javax.net.ssl.SSLContext;
  * no network I/O. The issuers share HTTP clients (one per connect timeout and TLS context) and the
  * fetch scheduler; nothing else.
  *
+ * <p>Registrants are not trusted with the server's network: discovery and {@code jwks_uri} fetches
+ * connect only to public addresses. Loopback, link-local (169.254.0.0/16, where cloud metadata
+ * services live; fe80::/10), private (RFC 1918, fc00::/7), carrier-grade NAT (100.64.0.0/10),
+ * multicast, unspecified and reserved addresses are refused unless
+ * {@link Builder#dangerouslyAllowPrivateAddresses()} is set. Every address a host name resolves to is
+ * checked, and the connection goes to a checked address (so a name that changes its answer between
+ * the check and the connection, DNS rebinding, gains nothing); redirects are never followed. A
+ * refused fetch is a fetch failure: the issuer's tokens are answered {@code Unavailable} and
+ * {@link #health(String)} says why.
+ *
  * <pre>{@code
  * IssuerRegistry registry = IssuerRegistry.builder()
  *     .keySourceDefaults(keys -> keys.maxStale(Duration.ofHours(6)))
@@ -56,6 +66,7 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
   private final ConcurrentHashMap<String, Registration> byIssuer = new ConcurrentHashMap<>();
   private final SSLContext sslContext;
   private final ConcurrentHashMap<ClientSettings, HttpClient> clients = new ConcurrentHashMap<>();
+  private final GuardedHttp guardedHttp; // null when private addresses are allowed
   private volatile boolean closed;
 
   private record Registration(IdTokenValidator validator, RemoteKeySource keys) {}
@@ -70,6 +81,7 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : FetchScheduler.builder().build();
     this.eager = b.eager;
+    this.guardedHttp = b.addressPolicy == null ? null : new GuardedHttp(b.resolver, b.addressPolicy);
   }
 
   /** A builder; with no options, issuers get the defaults of {@link RemoteKeySource} and {@link IdTokenValidator}. */
@@ -126,6 +138,7 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     keys.expectedAlgorithms(algorithms);
     keys.httpClient = clients.computeIfAbsent(new ClientSettings(keys.connectTimeout, keys.sslContext),
         settings -> HttpFetcher.newClient(settings.connectTimeout(), settings.sslContext()));
+    keys.transport = guardedHttp == null ? null : guardedHttp.transport(keys.connectTimeout, keys.sslContext);
     RemoteKeySource source = keys.build();
     IdTokenValidator built;
     try {
@@ -202,6 +215,9 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
         HttpFetcher.shutdownNow(client);
       }
     }
+    if (guardedHttp != null) {
+      guardedHttp.close();
+    }
   }
 
   /**
@@ -229,6 +245,8 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     private SSLContext sslContext;
     private FetchScheduler scheduler;
     private boolean eager;
+    private AddressPolicy addressPolicy = AddressPolicy.PUBLIC_ONLY; // null: any address
+    private HostResolver resolver = HostResolver.SYSTEM;
 
     private Builder() {}
 
@@ -251,6 +269,29 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
      */
     public Builder loadKeysEagerly() {
       this.eager = true;
+      return this;
+    }
+
+    /**
+     * Lets registered issuers' fetches connect to any address: loopback, link-local (cloud metadata
+     * services), private, carrier-grade NAT, multicast, unspecified and reserved ones included. Only
+     * for tests, or when every registrant is trusted and the identity providers live on an internal
+     * network. Default: public addresses only.
+     */
+    public Builder dangerouslyAllowPrivateAddresses() {
+      this.addressPolicy = null;
+      return this;
+    }
+
+    /** The address policy (tests allow loopback only); default public addresses only. */
+    Builder addressPolicy(AddressPolicy policy) {
+      this.addressPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** How host names are resolved (tests answer without DNS); default the system resolver. */
+    Builder resolver(HostResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 

@@ -182,7 +182,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
         b.fetchScheduler != null ? b.fetchScheduler.outages() : null);
     HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout, b.sslContext);
     HttpFetcher http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor,
-        realTimers);
+        b.transport, realTimers);
     Set<JwsAlgorithm> expected = b.expectedAlgorithms.isEmpty() ? Set.of()
         : Set.copyOf(EnumSet.copyOf(b.expectedAlgorithms));
     JwksLocator locator = new JwksLocator(b.jwksUri, b.issuer, b.allowInsecureLoopbackHttp, expected,
@@ -484,6 +484,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     boolean loadOnFirstUse; // read by IssuerRegistry for its default
     Duration idleAfter = Duration.ZERO; // likewise
     Timers timers; // for tests: timers driven by a simulated ticker
+    HttpFetcher.Transport transport; // set by IssuerRegistry: address-checked fetches (GuardedHttp)
 
     private Builder() {}
 
@@ -806,12 +807,14 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     /**
      * Builds the source and starts its first fetch in the background (unless {@link #loadOnFirstUse}).
      *
-     * @throws IllegalStateException if neither a JWKS URI nor an issuer is set, or the time to live
-     *     bounds are not ordered min &lt;= default &lt;= max
+     * @throws IllegalStateException if the Caffeine on the class path is older than supported (the
+     *     message names the version found and the one needed), neither a JWKS URI nor an issuer is
+     *     set, or the time to live bounds are not ordered min &lt;= default &lt;= max
      * @throws IllegalArgumentException if the JWKS URI or issuer is not HTTPS (or loopback HTTP with
      *     {@link #allowInsecureLoopbackHttp()}), or the issuer has a query or fragment
      */
     public RemoteKeySource build() {
+      CaffeineFloor.requireSupported();
       if (jwksUri == null && issuer == null) {
         throw new IllegalStateException("jwksUri or discovery(issuer) is required");
       }

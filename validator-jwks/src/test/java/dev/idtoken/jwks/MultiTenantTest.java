@@ -27,7 +27,7 @@ class MultiTenantTest extends SourceTestSupport {
 
   @Test
   void register_defaultRegistry_fetchesNothingUntilTheFirstToken() throws Exception {
-    IssuerRegistry registry = track(IssuerRegistry.builder().keySourceDefaults(this::testDefaults).build());
+    IssuerRegistry registry = track(IssuerRegistry.builder().addressPolicy(AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK)).keySourceDefaults(this::testDefaults).build());
     registry.register(provider.issuerUrl(), CLIENT_ID);
     assertEquals(0, provider.discoveryRequests());
     assertEquals(0, provider.jwksRequests());
@@ -42,7 +42,7 @@ class MultiTenantTest extends SourceTestSupport {
   @Test
   void validate_firstTokenWhileItsFetchWaitsInLine_unavailableWithRetryAfterThenValid() throws Exception {
     FetchScheduler scheduler = fullScheduler();
-    IssuerRegistry registry = track(IssuerRegistry.builder()
+    IssuerRegistry registry = track(IssuerRegistry.builder().addressPolicy(AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK))
         .fetchScheduler(scheduler)
         .keySourceDefaults(keys -> testDefaults(keys).maxWait(Duration.ZERO))
         .build());
@@ -62,7 +62,7 @@ class MultiTenantTest extends SourceTestSupport {
   @Test
   void removeAndClose_fetchesWaitingInLine_areCancelledAndNothingIsLeft() throws Exception {
     FetchScheduler scheduler = fullScheduler();
-    IssuerRegistry registry = track(IssuerRegistry.builder()
+    IssuerRegistry registry = track(IssuerRegistry.builder().addressPolicy(AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK))
         .fetchScheduler(scheduler)
         .keySourceDefaults(this::testDefaults)
         .loadKeysEagerly()

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.idtoken.validator.CapturingLogs;
+import dev.idtoken.testlogs.CapturingLogs;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
