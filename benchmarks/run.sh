@@ -2,8 +2,8 @@
 # Runs every benchmark of this module and prints the tables (Markdown) that benchmarks/RESULTS.md
 # holds. Never part of ./mvnw verify.
 #
-#   benchmarks/run.sh            full run: ~10 minutes on 2 cores
-#   benchmarks/run.sh --quick    a couple of minutes, to check a change (RS256 JMH, short ratio runs)
+#   benchmarks/run.sh            full run: ~18 minutes on 2 cores
+#   benchmarks/run.sh --quick    about 4 minutes, to check a change (RS256 JMH, short ratio runs)
 #
 # Output goes to stdout and to benchmarks/target/results-<timestamp>.md.
 set -euo pipefail
@@ -40,18 +40,30 @@ jmh() {
   sed -n '/^### JMH/,$p' "$log" | tee -a "$out"
 }
 
+replay() {
+  # The replay-check benchmark starts its own redis-server on loopback (see ReplayCheckBenchmark).
+  local log="benchmarks/target/replay-$(date +%s).log"
+  java -cp "$jar" dev.idtoken.benchmarks.ReplaySuite "$@" >"$log" 2>&1 || { tail -40 "$log"; exit 1; }
+  sed -n '/^### JMH: replay/,$p' "$log" | tee -a "$out"
+}
+
+lean=raw,raw-reused,idtoken-cold,raw-accp,raw-accp-reused,idtoken-cold-accp
 if $quick; then
-  ratio --algs RS256,EdDSA --rounds 10 --slice-ms 100 --warmup-ms 3000
-  jmh --algs RS256 --candidates raw,idtoken-cold,idtoken-cached,auth0 --warmup 2 --iterations 3 --seconds 1
+  ratio --algs RS256,ES256 --rounds 10 --slice-ms 100 --warmup-ms 3000
+  jmh --algs RS256 --candidates "$lean" --warmup 2 --iterations 3 --seconds 1
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.CacheFootprint 5000 2>&1 | grep -v '^SLF4J' | tee -a "$out"
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.JwksRotation --seconds 5 2>&1 | grep -v '^SLF4J' | tee -a "$out"
+  replay --threads 1 --warmup 2 --iterations 3 --seconds 1
 else
-  ratio --algs RS256,PS256,ES256,EdDSA --rounds 30 --slice-ms 200 --warmup-ms 5000 --threads 1
-  ratio --algs RS256,ES256 --rounds 20 --slice-ms 200 --warmup-ms 4000 --threads 2
-  jmh --algs RS256,PS256,ES256,EdDSA --threads 1 --warmup 3 --iterations 5 --seconds 1
-  jmh --algs RS256 --threads 2 --warmup 3 --iterations 5 --seconds 1
+  ratio --algs RS256,PS256,ES256,EdDSA --rounds 30 --slice-ms 200 --warmup-ms 8000 --threads 1
+  # Throughput on 2 threads over 1, the same candidates interleaved (Corretto's and the JDK's).
+  ratio --algs RS256,ES256 --candidates raw,idtoken-cold,raw-accp,idtoken-cold-accp --rounds 20 \
+    --slice-ms 200 --warmup-ms 6000 --scaling true
+  # Allocation per validation (-prof gc) of the limits and the library, through both providers.
+  jmh --algs RS256,PS256,ES256,EdDSA --candidates "$lean" --threads 1 --warmup 3 --iterations 5 --seconds 1
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.CacheFootprint 20000 2>&1 | grep -v '^SLF4J' | tee -a "$out"
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.JwksRotation --seconds 15 2>&1 | grep -v '^SLF4J' | tee -a "$out"
+  replay --threads 1,2 --warmup 3 --iterations 5 --seconds 1
 fi
 echo
 echo "Results written to $out"

@@ -1,5 +1,6 @@
 package dev.idtoken.benchmarks;
 
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -19,6 +20,9 @@ import dev.idtoken.validator.IdTokenValidator;
 import dev.idtoken.validator.KeySet;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
@@ -42,8 +46,8 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 /** The candidates, by name; each checked for honesty before it is timed. */
 final class Candidates {
   /** Every candidate, the limit first. */
-  static final List<String> ALL =
-      List.of("raw", "raw-reused", "idtoken-cold", "idtoken-cached", "jose4j", "nimbus", "auth0");
+  static final List<String> ALL = List.of("raw", "raw-reused", "idtoken-cold", "idtoken-cached",
+      "raw-accp", "raw-accp-reused", "idtoken-cold-accp", "jose4j", "nimbus", "auth0");
 
   private Candidates() {}
 
@@ -72,10 +76,13 @@ final class Candidates {
     Candidate c;
     try {
       c = switch (name) {
-        case "raw" -> raw(f);
-        case "raw-reused" -> rawReused(f);
-        case "idtoken-cold" -> idtoken(f, false);
-        case "idtoken-cached" -> idtoken(f, true);
+        case "raw" -> raw(f, null);
+        case "raw-reused" -> rawReused(f, null);
+        case "idtoken-cold" -> idtoken(f, false, null);
+        case "idtoken-cached" -> idtoken(f, true, null);
+        case "raw-accp" -> raw(f, accp());
+        case "raw-accp-reused" -> rawReused(f, accp());
+        case "idtoken-cold-accp" -> idtoken(f, false, accp());
         case "jose4j" -> jose4j(f);
         case "nimbus" -> nimbus(f);
         case "auth0" -> auth0(f);
@@ -101,18 +108,40 @@ final class Candidates {
     return c;
   }
 
+  /** Amazon Corretto Crypto Provider, loaded (not installed in the JVM's provider list). */
+  static Provider accp() {
+    Throwable error = AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError();
+    if (error != null) {
+      throw new IllegalStateException("Amazon Corretto Crypto Provider did not load", error);
+    }
+    return AmazonCorrettoCryptoProvider.INSTANCE;
+  }
+
+  /** The key as {@code provider}'s own key object (converted once, as the library does), or as it is. */
+  private static PublicKey keyFor(PublicKey key, Provider provider) throws GeneralSecurityException {
+    if (provider == null) {
+      return key;
+    }
+    try {
+      return (PublicKey) KeyFactory.getInstance(key.getAlgorithm(), provider).translateKey(key);
+    } catch (NoSuchAlgorithmException e) {
+      return key; // Corretto 2.5 has no EdDSA key factory; its Ed25519 takes the JDK key
+    }
+  }
+
   /**
-   * The physical limit: the JDK's {@link Signature#verify} of the token's signing input and
-   * signature, decoded beforehand, with a fresh {@code Signature} per call as a plain JCA user writes
-   * it. No parsing, no claim checks.
+   * The physical limit: {@link Signature#verify} of the token's signing input and signature,
+   * decoded beforehand, with a fresh {@code Signature} per call as a plain JCA user writes it. No
+   * parsing, no claim checks. With the JDK's provider ({@code raw}) or Corretto's ({@code raw-accp},
+   * the key converted to Corretto's own key object beforehand, so the limit pays no conversion).
    */
-  private static Candidate raw(Fixture f) {
+  private static Candidate raw(Fixture f, Provider provider) throws GeneralSecurityException {
     Map<String, byte[][]> decoded = decodeSigningInputs(f);
-    PublicKey key = f.key.publicKey();
+    PublicKey key = keyFor(f.key.publicKey(), provider);
     return token -> {
       byte[][] d = decoded.get(token);
       try {
-        Signature s = newVerifier(f.alg, key);
+        Signature s = newVerifier(f.alg, key, provider);
         s.update(d[0]);
         return s.verify(d[1]);
       } catch (GeneralSecurityException e) {
@@ -125,12 +154,12 @@ final class Candidates {
    * Below the limit, for reference: the same check with a {@code Signature} per thread, initialised
    * with the key once, so each call is only {@code update} and {@code verify}.
    */
-  private static Candidate rawReused(Fixture f) {
+  private static Candidate rawReused(Fixture f, Provider provider) throws GeneralSecurityException {
     Map<String, byte[][]> decoded = decodeSigningInputs(f);
-    PublicKey key = f.key.publicKey();
+    PublicKey key = keyFor(f.key.publicKey(), provider);
     ThreadLocal<Signature> verifiers = ThreadLocal.withInitial(() -> {
       try {
-        Signature s = newVerifier(f.alg, key);
+        Signature s = newVerifier(f.alg, key, provider);
         return s;
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
@@ -162,13 +191,15 @@ final class Candidates {
   }
 
   /** A JCA verifier for the algorithm, initialised with the key, as a plain JCA user writes it. */
-  private static Signature newVerifier(Fixture.Alg alg, PublicKey key) throws GeneralSecurityException {
-    Signature s = switch (alg) {
-      case RS256 -> Signature.getInstance("SHA256withRSA");
-      case PS256 -> Signature.getInstance("RSASSA-PSS");
-      case ES256 -> Signature.getInstance("SHA256withECDSAinP1363Format");
-      case EdDSA -> Signature.getInstance("Ed25519");
+  private static Signature newVerifier(Fixture.Alg alg, PublicKey key, Provider provider)
+      throws GeneralSecurityException {
+    String name = switch (alg) {
+      case RS256 -> "SHA256withRSA";
+      case PS256 -> "RSASSA-PSS";
+      case ES256 -> "SHA256withECDSAinP1363Format";
+      case EdDSA -> "Ed25519";
     };
+    Signature s = provider == null ? Signature.getInstance(name) : Signature.getInstance(name, provider);
     s.initVerify(key);
     if (alg == Fixture.Alg.PS256) {
       s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
@@ -176,8 +207,8 @@ final class Candidates {
     return s;
   }
 
-  /** This library, from the same JWKS document the peers get. */
-  private static Candidate idtoken(Fixture f, boolean cache) throws Exception {
+  /** This library, from the same JWKS document the peers get; with Corretto when a provider is given. */
+  private static Candidate idtoken(Fixture f, boolean cache, Provider provider) throws Exception {
     IdTokenValidator.Builder b = IdTokenValidator.builder()
         .issuer(Fixture.ISSUER)
         .clientId(Fixture.CLIENT_ID)
@@ -185,6 +216,9 @@ final class Candidates {
         .keySource(KeySet.parse(f.issuer.jwksJson()));
     if (cache) {
       b.cacheVerifiedTokens(10_000);
+    }
+    if (provider != null) {
+      b.signatureProvider(provider);
     }
     IdTokenValidator validator = b.build();
     Expectations expectations = Expectations.nonce(Fixture.NONCE);

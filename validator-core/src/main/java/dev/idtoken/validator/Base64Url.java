@@ -55,6 +55,9 @@ final class Base64Url {
         return null;
       }
     }
+    if (len <= SHORT) {
+      return decodeShort(b, from, to, expected);
+    }
     try {
       // Any other character outside the alphabet, '=' included, makes the decoder throw. The
       // length check guards against a decoder that stopped early at padding instead.
@@ -65,6 +68,44 @@ final class Base64Url {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  // Up to this many characters (a header, an ECDSA or EdDSA signature) a table loop straight into
+  // the result is as fast as the JDK's decoder, and allocates only the result: the decoder's
+  // ByteBuffer form costs two buffer objects (96 bytes) per segment.
+  private static final int SHORT = 128;
+
+  private static byte[] decodeShort(byte[] b, int from, int to, int expected) {
+    byte[] out = new byte[expected];
+    int o = 0;
+    int i = from;
+    for (; i + 4 <= to; i += 4) {
+      // A character outside the alphabet is -1, which makes the whole word negative.
+      int v = VALUES[b[i] & 0xff] << 18 | VALUES[b[i + 1] & 0xff] << 12
+          | VALUES[b[i + 2] & 0xff] << 6 | VALUES[b[i + 3] & 0xff];
+      if (v < 0) {
+        return null;
+      }
+      out[o++] = (byte) (v >> 16);
+      out[o++] = (byte) (v >> 8);
+      out[o++] = (byte) v;
+    }
+    int rem = to - i;
+    if (rem == 2) {
+      int v = VALUES[b[i] & 0xff] << 6 | VALUES[b[i + 1] & 0xff];
+      if (v < 0) {
+        return null;
+      }
+      out[o] = (byte) (v >> 4);
+    } else if (rem == 3) {
+      int v = VALUES[b[i] & 0xff] << 12 | VALUES[b[i + 1] & 0xff] << 6 | VALUES[b[i + 2] & 0xff];
+      if (v < 0) {
+        return null;
+      }
+      out[o++] = (byte) (v >> 10);
+      out[o] = (byte) (v >> 2);
+    }
+    return out;
   }
 
   static String encode(byte[] bytes) {

@@ -34,6 +34,8 @@ final class ClaimChecks {
   private static final byte STRING_ARRAY = 4;
   private static final byte[] TYPES = types();
   private static final int MAX_SUBJECT_LENGTH = 255;
+  /** The member of {@code events} that makes a JWT a logout token (Back-Channel Logout 1.0 §2.4). */
+  static final String BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
   private final String issuer;
   private final String clientId;
@@ -56,28 +58,8 @@ final class ClaimChecks {
     JwsAlgorithm alg = jws.algorithm;
     Set<String> malformed = checkTypes(claims, errors);
 
-    // Step 2: the issuer must match exactly; no case folding, no trailing-slash normalisation.
-    String iss = string(claims, "iss", malformed, errors);
-    if (iss == null) {
-      addMissing("iss", malformed, errors);
-    } else if (!iss.equals(issuer)) {
-      errors.add(ValidationError.of(ErrorCode.ISSUER_MISMATCH, "iss"));
-    }
-
-    // Step 3: the client must be an audience, and every other audience trusted.
-    List<String> audiences = audiences(claims, malformed, errors);
-    if (audiences != null) {
-      if (!audiences.contains(clientId)) {
-        errors.add(ValidationError.of(ErrorCode.AUDIENCE_MISMATCH, "aud"));
-      } else if (trustedAudiences != null) {
-        for (String aud : audiences) {
-          if (!aud.equals(clientId) && !trustedAudiences.contains(aud)) {
-            errors.add(ValidationError.of(ErrorCode.UNTRUSTED_AUDIENCE, "aud"));
-            break;
-          }
-        }
-      }
-    }
+    String iss = checkIssuer(claims, malformed, errors);
+    List<String> audiences = checkAudience(claims, malformed, errors);
 
     // Steps 4-5: with several audiences azp is required; when present it must be the client id.
     if (!malformed.contains("azp")) {
@@ -107,6 +89,87 @@ final class ClaimChecks {
     }
     return new VerifiedIdToken(claims, iss, sub, audiences, perCall,
         new VerifiedIdToken.JoseHeader(alg, jws.kid, jws.typ));
+  }
+
+  /**
+   * The claim checks of OpenID Connect Back-Channel Logout 1.0 §2.6 steps 3-6, run after the
+   * signature verified: {@code iss}, {@code aud}, {@code iat} and {@code exp} as for an ID token,
+   * {@code sub} and/or {@code sid}, the logout event, no {@code nonce}; and {@code jti}, which §2.4
+   * requires. Returns the verified token, or adds to {@code errors} and returns null.
+   */
+  VerifiedLogoutToken checkLogout(Json.Claims claims, JwsAlgorithm alg, Instant now,
+      List<ValidationError> errors) {
+    Set<String> malformed = checkTypes(claims, errors);
+
+    // Step 3: iss, aud, iat and exp exactly as in an ID token (Core §3.1.3.7 steps 2, 3, 9, 10).
+    String iss = checkIssuer(claims, malformed, errors);
+    List<String> audiences = checkAudience(claims, malformed, errors);
+    PerCallClaims perCall = PerCallClaims.of(claims, malformed);
+    checkPerCall(perCall, malformed, alg, Expectations.none(), now, errors);
+
+    // Step 4: a sub, a sid, or both.
+    String sub = string(claims, "sub", malformed, errors);
+    String sid = string(claims, "sid", malformed, errors);
+    if (sub != null && !isValidSubject(sub)) {
+      errors.add(ValidationError.of(ErrorCode.MALFORMED_CLAIM, "sub"));
+    } else if (sub == null && sid == null && !malformed.contains("sub") && !malformed.contains("sid")) {
+      errors.add(ValidationError.of(ErrorCode.MISSING_CLAIM, "sub"));
+    }
+
+    // Step 5: events names the back-channel logout event, whose value is a JSON object.
+    JsonNode events = claims.get("events");
+    JsonNode event = events == null || !events.isObject() ? null : events.get(BACKCHANNEL_LOGOUT_EVENT);
+    if (event == null || !event.isObject()) {
+      errors.add(ValidationError.of(ErrorCode.NOT_A_LOGOUT_TOKEN, "events"));
+    }
+
+    // Step 6: a nonce makes it an ID token (or a forgery built from one), never a logout token.
+    if (claims.get("nonce") != null) {
+      errors.add(ValidationError.of(ErrorCode.NOT_A_LOGOUT_TOKEN, "nonce"));
+    }
+
+    // §2.4: jti is required; remembering it against replay is the caller's (§2.6 step 7 "MAY").
+    String jti = string(claims, "jti", malformed, errors);
+    if (jti == null) {
+      addMissing("jti", malformed, errors);
+    }
+
+    if (!errors.isEmpty()) {
+      return null;
+    }
+    return new VerifiedLogoutToken(iss, audiences, sub, sid, jti, perCall.iat, perCall.exp);
+  }
+
+  // Core §3.1.3.7 step 2: the issuer must match exactly; no case folding, no trailing-slash
+  // normalisation. Returns the issuer, or null when missing or malformed.
+  private String checkIssuer(Json.Claims claims, Set<String> malformed, List<ValidationError> errors) {
+    String iss = string(claims, "iss", malformed, errors);
+    if (iss == null) {
+      addMissing("iss", malformed, errors);
+    } else if (!iss.equals(issuer)) {
+      errors.add(ValidationError.of(ErrorCode.ISSUER_MISMATCH, "iss"));
+    }
+    return iss;
+  }
+
+  // Core §3.1.3.7 step 3: the client must be an audience, and every other audience trusted.
+  // Returns the audiences, or null when missing or malformed.
+  private List<String> checkAudience(Json.Claims claims, Set<String> malformed,
+      List<ValidationError> errors) {
+    List<String> audiences = audiences(claims, malformed, errors);
+    if (audiences != null) {
+      if (!audiences.contains(clientId)) {
+        errors.add(ValidationError.of(ErrorCode.AUDIENCE_MISMATCH, "aud"));
+      } else if (trustedAudiences != null) {
+        for (String aud : audiences) {
+          if (!aud.equals(clientId) && !trustedAudiences.contains(aud)) {
+            errors.add(ValidationError.of(ErrorCode.UNTRUSTED_AUDIENCE, "aud"));
+            break;
+          }
+        }
+      }
+    }
+    return audiences;
   }
 
   /**
@@ -204,7 +267,7 @@ final class ClaimChecks {
           ok = value.isTextual();
           break;
         case DATE:
-          ok = NumericDate.toInstant(value) != null;
+          ok = NumericDate.isValid(value); // PerCallClaims makes the instant once
           break;
         case AUDIENCE:
           ok = isAudience(value);

@@ -15,7 +15,30 @@ final class Curves {
   static final ECParameterSpec P384 = spec("secp384r1");
   static final ECParameterSpec P521 = spec("secp521r1");
 
+  // Each curve's order n, big-endian, as long as a signature's r or s (RFC 7518 §3.4).
+  private static final byte[] P256_ORDER = fixedLength(P256.getOrder(), coordinateLength(P256));
+  private static final byte[] P384_ORDER = fixedLength(P384.getOrder(), coordinateLength(P384));
+  private static final byte[] P521_ORDER = fixedLength(P521.getOrder(), coordinateLength(P521));
+
   private Curves() {}
+
+  private static byte[] fixedLength(BigInteger value, int length) {
+    byte[] bytes = value.toByteArray();
+    byte[] out = new byte[length];
+    int copy = Math.min(bytes.length, length);
+    System.arraycopy(bytes, bytes.length - copy, out, length - copy, copy);
+    return out;
+  }
+
+  /** The order of the curve with this JWK name, big-endian in coordinate length, or null. */
+  static byte[] orderBytes(String crv) {
+    switch (crv) {
+      case "P-256": return P256_ORDER;
+      case "P-384": return P384_ORDER;
+      case "P-521": return P521_ORDER;
+      default: return null;
+    }
+  }
 
   private static ECParameterSpec spec(String stdName) {
     try {

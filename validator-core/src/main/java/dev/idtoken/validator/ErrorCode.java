@@ -5,10 +5,11 @@ package dev.idtoken.validator;
  * §3.1.3.7 (and the hardening around it), meant for metrics, logs and tests.
  *
  * <p>Each code carries a fixed, generic message that is safe to return to a caller: it never quotes
- * the token, a claim value, a key or personal data. Every code except {@link #KEYS_UNAVAILABLE} and
- * {@link #INTERNAL_ERROR} means "the token is bad" (HTTP 401, RFC 6750 {@code invalid_token});
- * {@link #KEYS_UNAVAILABLE} means the token could not be checked (HTTP 503), {@link #INTERNAL_ERROR}
- * that the check itself failed unexpectedly (HTTP 500). Immutable and thread-safe.
+ * the token, a claim value, a key or personal data. Every code except {@link #KEYS_UNAVAILABLE},
+ * {@link #REPLAY_CHECK_UNAVAILABLE} and {@link #INTERNAL_ERROR} means "the token is bad" (HTTP 401,
+ * RFC 6750 {@code invalid_token}); {@link #KEYS_UNAVAILABLE} and {@link #REPLAY_CHECK_UNAVAILABLE} mean
+ * the token could not be checked (HTTP 503), {@link #INTERNAL_ERROR} that the check itself failed
+ * unexpectedly (HTTP 500). Immutable and thread-safe.
  */
 public enum ErrorCode {
   /** The raw token is longer than the configured maximum; it was not decoded. */
@@ -23,6 +24,18 @@ public enum ErrorCode {
   UNSUPPORTED_CRITICAL_HEADER("The token requires an unsupported header extension."),
   /** The header {@code typ} says this is not an ID token (for example an {@code at+jwt} access token). */
   WRONG_TOKEN_TYPE("The token is not an ID token."),
+  /**
+   * A back-channel logout token (it has an {@code events} claim or the header {@code typ} {@code
+   * logout+jwt}) was offered as an ID token; OpenID Connect Back-Channel Logout 1.0 §2.4 forbids
+   * accepting one as the other.
+   */
+  LOGOUT_TOKEN("A logout token is not an ID token."),
+  /**
+   * {@link LogoutTokenValidator} only: the token lacks the back-channel logout event (OpenID Connect
+   * Back-Channel Logout 1.0 §2.6 step 5), or carries a {@code nonce} (step 6), so it is not a logout
+   * token. The claim concerned is {@code events} or {@code nonce}.
+   */
+  NOT_A_LOGOUT_TOKEN("The token is not a logout token."),
   /** No key fits: unknown {@code kid}, or no key of the right type, curve, size, use and algorithm. */
   KEY_NOT_FOUND("No key is known that can verify the token."),
   /** The signature does not verify. */
@@ -64,7 +77,11 @@ public enum ErrorCode {
   /** A required claim is absent. */
   MISSING_CLAIM("The token lacks a required claim."),
   /** A claim has the wrong JSON type or an impossible value (a string {@code exp}, a 300-character {@code sub}). */
-  MALFORMED_CLAIM("The token has a malformed claim.");
+  MALFORMED_CLAIM("The token has a malformed claim."),
+  /** The token was already used at a one-time login exchange ({@link Expectations.Builder#oneTimeUse}). */
+  TOKEN_REPLAYED("The token has already been used."),
+  /** The {@link ReplayGuard}'s store could not answer (down, slow or full): retry later. */
+  REPLAY_CHECK_UNAVAILABLE("The token cannot be checked right now.");
 
   private final String message;
 
@@ -79,6 +96,6 @@ public enum ErrorCode {
 
   /** True when the token could not be checked, rather than found bad. */
   public boolean isUnavailable() {
-    return this == KEYS_UNAVAILABLE;
+    return this == KEYS_UNAVAILABLE || this == REPLAY_CHECK_UNAVAILABLE;
   }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
  * becomes required: a token without {@code nonce} fails when a nonce is expected (OpenID Connect Core
  * 1.0 §3.1.3.7 step 11), a token without {@code auth_time} fails when {@code max_age} is given (step
  * 13), a token without {@code at_hash} fails when an access token is given (§3.1.3.8, §3.2.2.9), and
- * likewise {@code c_hash} (§3.3.2.11) and FAPI's {@code s_hash} (FAPI 1.0 Part 2 §5.1).
+ * likewise {@code c_hash} (§3.3.2.11) and FAPI's {@code s_hash} (FAPI 1.0 Part 2 §5.1). A login
+ * exchange may also ask for {@linkplain Builder#oneTimeUse(ReplayGuard) one-time use}.
  */
 public final class Expectations {
   private static final Expectations NONE = new Builder().build();
@@ -27,6 +28,7 @@ public final class Expectations {
   final String accessToken;
   final String authorizationCode;
   final String state;
+  final ReplayGuard replayGuard;
 
   private Expectations(Builder b) {
     this.nonce = b.nonce;
@@ -35,6 +37,7 @@ public final class Expectations {
     this.accessToken = b.accessToken;
     this.authorizationCode = b.authorizationCode;
     this.state = b.state;
+    this.replayGuard = b.replayGuard;
   }
 
   /** No per-request expectations. */
@@ -60,6 +63,7 @@ public final class Expectations {
     private String accessToken;
     private String authorizationCode;
     private String state;
+    private ReplayGuard replayGuard;
 
     private Builder() {}
 
@@ -118,6 +122,25 @@ public final class Expectations {
     /** The {@code state} of the request (FAPI); {@code s_hash} must then be present and match. */
     public Builder state(String state) {
       this.state = nonEmpty(state, "state");
+      return this;
+    }
+
+    /**
+     * One-time use, for the login exchange: the token is accepted only if {@code guard} has not
+     * recorded it yet, and is recorded until its {@code exp} plus the validator's clock skew. A second
+     * presentation is {@link ErrorCode#TOKEN_REPLAYED}; a guard that cannot answer gives
+     * {@link ValidationResult.Unavailable} ({@link ErrorCode#REPLAY_CHECK_UNAVAILABLE}), never
+     * acceptance.
+     *
+     * <p>Set it on the endpoint that exchanges the ID token for a session, not on endpoints that keep
+     * accepting the token as a bearer credential: those would consume it. The guard is consulted only
+     * after every other check passed. The key recorded is derived from the verified claims ({@code
+     * iss} and {@code jti} when the token has a {@code jti}, otherwise a digest of the verified
+     * payload) and the validator's client id, never from the token string, whose ECDSA signature can
+     * be re-encoded into a second valid string.
+     */
+    public Builder oneTimeUse(ReplayGuard guard) {
+      this.replayGuard = Objects.requireNonNull(guard, "guard");
       return this;
     }
 

@@ -52,7 +52,7 @@ public final class IdTokenValidationException extends Exception {
     return errors().get(0).code();
   }
 
-  /** True when the keys could not be obtained (answer 503). */
+  /** True when the keys or the replay store could not be reached (answer 503). */
   public boolean isUnavailable() {
     return result instanceof ValidationResult.Unavailable;
   }

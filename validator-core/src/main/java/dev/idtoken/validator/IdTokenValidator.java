@@ -1,6 +1,7 @@
 package dev.idtoken.validator;
 
 import java.nio.charset.StandardCharsets;
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * default: RS256 only, {@code exp}, {@code iat}, {@code iss}, {@code aud} and {@code sub} required, 60
  * seconds of clock skew, tokens over 16 KiB refused unread, no audience but the client id trusted, a
  * header {@code typ} other than {@code JWT} refused, {@code none} impossible, an unknown {@code crit}
- * refused, and the {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers never used.
+ * refused, a back-channel logout token refused ({@link ErrorCode#LOGOUT_TOKEN}; see {@link
+ * LogoutTokenValidator}), and the {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers never
+ * used.
  *
  * <pre>{@code
  * IdTokenValidator validator = IdTokenValidator.builder()
@@ -36,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The checks run in the order of §3.1.3.7: size and shape, header and algorithm, key and
  * signature (these stop at the first failure), then issuer, audience, {@code azp}, times, nonce,
- * {@code acr}, {@code auth_time}, hash claims and subject (these report every failure). Rejections are
- * logged at debug level with the reason code only.
+ * {@code acr}, {@code auth_time}, hash claims and subject (these report every failure), and last,
+ * when the request asks for {@linkplain Expectations.Builder#oneTimeUse one-time use}, the replay
+ * guard. Rejections are logged at debug level with the reason code only.
  */
 public final class IdTokenValidator {
   /** Default clock skew allowed on {@code exp}, {@code nbf}, {@code iat} and {@code auth_time}. */
@@ -54,18 +58,30 @@ public final class IdTokenValidator {
   private final Set<JwsAlgorithm> allowedAlgorithms;
   private final int maxTokenSize;
   private final Clock clock;
+  private final Duration clockSkew;
   private final JwsVerifier jwsVerifier;
   private final ClaimChecks claimChecks;
   private final VerifiedTokenCache cache; // null unless enabled
+  // What a sibling LogoutTokenValidator shares: the same provider, keys, algorithms and signatures.
+  final KeySource keySource;
+  final byte[] clientSecret;
+  final Signatures signatures;
+  private final JsonReader.ExpectedValues expectedValues; // iss, aud, azp read without a new string
 
-  private IdTokenValidator(Builder b) {
+  private IdTokenValidator(Builder b, Signatures signatures) {
+    this.keySource = b.keySource;
+    this.clientSecret = b.clientSecret == null ? null : b.clientSecret.clone();
     this.issuer = b.issuer;
     this.clientId = b.clientId;
     this.allowedAlgorithms = Set.copyOf(b.allowedAlgorithms);
     this.maxTokenSize = b.maxTokenSize;
     this.clock = b.clock;
+    this.clockSkew = b.clockSkew;
+    this.signatures = signatures;
+    this.expectedValues = new JsonReader.ExpectedValues(b.issuer, b.clientId);
     this.jwsVerifier = new JwsVerifier(EnumSet.copyOf(b.allowedAlgorithms), b.keySource,
-        b.clientSecret, !b.acceptAnyTokenType);
+        b.clientSecret, b.acceptAnyTokenType ? JwsVerifier.TypeRule.ANY_BUT_LOGOUT
+            : JwsVerifier.TypeRule.ID_TOKEN, signatures);
     Set<String> trusted = b.acceptUntrustedAudiences ? null : Set.copyOf(b.trustedAudiences);
     this.claimChecks = new ClaimChecks(b.issuer, b.clientId, trusted, b.clockSkew, b.maxTokenAge);
     this.cache = b.cacheEntries == 0 ? null : new VerifiedTokenCache(b.cacheEntries);
@@ -84,6 +100,18 @@ public final class IdTokenValidator {
   /** The client id that must be an audience. */
   public String clientId() {
     return clientId;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  int maxTokenSize() {
+    return maxTokenSize;
+  }
+
+  ClaimChecks claimChecks() {
+    return claimChecks;
   }
 
   /** The signature algorithms this validator accepts. */
@@ -155,14 +183,19 @@ public final class IdTokenValidator {
       if (hit != null) {
         ValidationResult result = revalidate(hit, expectations);
         if (result != null) {
-          return result;
+          return consumeIfOneTime(result, expectations);
         }
       }
     }
     JwsVerifier.Verified jws = jwsVerifier.verify(token);
-    Json.Claims claims = Json.parseClaims(jws.payload);
+    Json.Claims claims = Json.parseClaims(jws.payload, expectedValues);
     if (claims == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
+    }
+    // Back-Channel Logout 1.0 §2.4: a logout token, whose events claim no ID token has, is refused
+    // whatever its other claims (a nonce-less one would otherwise pass as a login).
+    if (claims.get("events") != null) {
+      throw Rejection.invalid(ErrorCode.LOGOUT_TOKEN, "events");
     }
     List<ValidationError> errors = new ArrayList<>(0); // no backing array unless there is an error
     Instant now = clock.instant();
@@ -175,7 +208,31 @@ public final class IdTokenValidator {
     if (cache != null && now.isBefore(verified.expiresAt())) {
       cache.put(token, valid, jws.algorithm, jws.kid, jws.key);
     }
-    return valid;
+    return consumeIfOneTime(valid, expectations);
+  }
+
+  /**
+   * §3.1.3.7 step 11 (replay), for a one-time login exchange: last, so only a token that passed every
+   * other check is recorded, and on cached and cold results alike (the cache holds what is true of
+   * the token, not whether it was used). Fails closed: a guard that cannot answer gives Unavailable,
+   * and one that throws anything else is defective, which validate() turns into Failed.
+   */
+  private ValidationResult consumeIfOneTime(ValidationResult result, Expectations expectations) {
+    ReplayGuard guard = expectations.replayGuard;
+    if (guard == null || !(result instanceof ValidationResult.Valid)) {
+      return result;
+    }
+    VerifiedIdToken token = ((ValidationResult.Valid) result).token();
+    // The validator accepts the token until exp + skew, so the record must last at least as long.
+    Instant keepUntil = token.expiresAt().plus(clockSkew);
+    try {
+      if (guard.tryRecord(token.replayKey(clientId), keepUntil)) {
+        return result;
+      }
+      return new ValidationResult.Invalid(List.of(ValidationError.of(ErrorCode.TOKEN_REPLAYED)));
+    } catch (ReplayGuardException e) {
+      return new ValidationResult.Unavailable(ValidationError.of(ErrorCode.REPLAY_CHECK_UNAVAILABLE));
+    }
   }
 
   /**
@@ -196,6 +253,11 @@ public final class IdTokenValidator {
     List<ValidationError> errors = new ArrayList<>(0);
     claimChecks.checkPerCall(hit.perCall(), Set.of(), hit.algorithm, expectations, now, errors);
     return errors.isEmpty() ? hit.result : new ValidationResult.Invalid(errors);
+  }
+
+  /** Which provider checks which algorithm; for tests. */
+  Signatures signatures() {
+    return signatures;
   }
 
   /** The verified-token cache, or null when off; for tests. */
@@ -241,6 +303,7 @@ public final class IdTokenValidator {
     private boolean acceptUntrustedAudiences;
     private boolean acceptAnyTokenType;
     private int cacheEntries;
+    private Provider signatureProvider;
 
     private Builder() {}
 
@@ -380,7 +443,8 @@ public final class IdTokenValidator {
 
     /**
      * Relaxation: skip the header {@code typ} check, which otherwise refuses any {@code typ} but
-     * {@code JWT} (so an RFC 9068 {@code at+jwt} access token is never taken for an ID token).
+     * {@code JWT} (so an RFC 9068 {@code at+jwt} access token is never taken for an ID token). A
+     * {@code logout+jwt} logout token is refused all the same ({@link ErrorCode#LOGOUT_TOKEN}).
      */
     public Builder acceptAnyTokenType() {
       this.acceptAnyTokenType = true;
@@ -413,13 +477,36 @@ public final class IdTokenValidator {
     }
 
     /**
+     * The JCA provider that checks signatures (default: the JDK's own providers), for example Amazon
+     * Corretto Crypto Provider, whose native code verifies RS256 about twice and ES256 about twenty
+     * times as fast as the JDK 17 providers. It is used for every allowed algorithm it offers a
+     * {@code Signature} for; the others stay on the JDK's (Corretto 2.5 offers all of them). Keys are
+     * converted into the provider's own key objects once each, not per token. The library's own
+     * checks still come first whatever the provider: the ECDSA signature length and {@code r},
+     * {@code s} range, and the RSA key size, exponent and ROCA checks made when a key is loaded.
+     *
+     * <p>{@link #build()} proves the provider before any token meets it: each algorithm it takes over
+     * must verify a known signature and refuse an altered one, and a provider that offers none of
+     * the allowed algorithms (what Corretto does when its native library cannot load) is refused,
+     * with the provider's own loading error as the cause. Nothing falls back silently.
+     *
+     * @throws NullPointerException if {@code provider} is null
+     */
+    public Builder signatureProvider(Provider provider) {
+      this.signatureProvider = Objects.requireNonNull(provider, "signatureProvider");
+      return this;
+    }
+
+    /**
      * Builds the validator.
      *
      * @throws IllegalStateException if jackson-databind, jose4j or slf4j-api on the class path is older
      *     than supported (the message names the version found and the one needed), the issuer or
      *     client id is missing, no key source is set
      *     while an asymmetric algorithm is allowed, an HMAC algorithm is allowed without a client
-     *     secret, or the secret is shorter than an allowed HMAC algorithm needs
+     *     secret, the secret is shorter than an allowed HMAC algorithm needs, or the
+     *     {@linkplain #signatureProvider signature provider} offers none of the allowed algorithms
+     *     (its loading error, if it reports one, is the cause) or fails its self-test
      */
     public IdTokenValidator build() {
       Dependencies.requireSupported();
@@ -434,7 +521,17 @@ public final class IdTokenValidator {
               + " needs a clientSecret of at least " + alg.hashLength() + " bytes");
         }
       }
-      return new IdTokenValidator(this);
+      Signatures signatures = signatureProvider == null
+          ? Signatures.JDK : Signatures.withProvider(signatureProvider, allowedAlgorithms);
+      if (signatureProvider != null) {
+        log.info("Signature checks by {} for {}; by the JDK's providers for the other allowed algorithms",
+            signatureProvider.getName(), signatures.provided());
+        if (keySource instanceof KeySet) {
+          // A static key set is loaded already: convert its keys for the provider now.
+          ((KeySet) keySource).keys().forEach(signatures::prepare);
+        }
+      }
+      return new IdTokenValidator(this, signatures);
     }
 
     private static void requireState(boolean condition, String message) {

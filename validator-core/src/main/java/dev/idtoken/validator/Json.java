@@ -59,7 +59,7 @@ final class Json {
   static final class Claims {
     /** The claims kept; every other member is validated and skipped. */
     static final String[] NAMES = {"iss", "sub", "aud", "azp", "exp", "iat", "nbf", "auth_time",
-        "nonce", "acr", "amr", "sid", "jti", "at_hash", "c_hash", "s_hash"};
+        "nonce", "acr", "amr", "sid", "jti", "at_hash", "c_hash", "s_hash", "events"};
 
     final byte[] payload;
     private final JsonNode[] values; // by index into NAMES
@@ -92,6 +92,7 @@ final class Json {
         case "at_hash": return 13;
         case "c_hash": return 14;
         case "s_hash": return 15;
+        case "events": return 16;
         default: return -1;
       }
     }
@@ -128,6 +129,11 @@ final class Json {
    */
   static Claims parseClaims(byte[] utf8) {
     return JsonReader.readClaims(utf8);
+  }
+
+  /** {@link #parseClaims(byte[])}, sharing the nodes of {@code expected} values (see JsonReader). */
+  static Claims parseClaims(byte[] utf8, JsonReader.ExpectedValues expected) {
+    return JsonReader.readClaims(utf8, expected);
   }
 
   /**

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,6 +68,27 @@ final class JsonReader {
 
   // The header members the verifier reads.
   private static final String[] HEADER_NAMES = {"alg", "kid", "typ", "crit"};
+  // The values alg and typ nearly always have, as shared nodes, so a header costs no string for them.
+  private static final JsonNode[] KNOWN_HEADER_NODES = knownHeaderNodes();
+  private static final byte[][] KNOWN_HEADER_VALUES = knownHeaderValues();
+
+  private static JsonNode[] knownHeaderNodes() {
+    JwsAlgorithm[] algs = JwsAlgorithm.values();
+    JsonNode[] nodes = new JsonNode[algs.length + 1];
+    for (int i = 0; i < algs.length; i++) {
+      nodes[i] = JsonNodeFactory.instance.textNode(algs[i].jwsName());
+    }
+    nodes[algs.length] = JsonNodeFactory.instance.textNode("JWT");
+    return nodes;
+  }
+
+  private static byte[][] knownHeaderValues() {
+    byte[][] values = new byte[KNOWN_HEADER_NODES.length][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = KNOWN_HEADER_NODES[i].textValue().getBytes(StandardCharsets.US_ASCII);
+    }
+    return values;
+  }
 
   // The kept claims' names as bytes, indexed as Json.Claims.NAMES.
   private static final byte[][] CLAIM_NAMES = new byte[Json.Claims.NAMES.length][];
@@ -90,6 +113,7 @@ final class JsonReader {
   private final byte[] b;
   private int pos;
   private int depth;
+  private ExpectedValues expected; // null: no shared claim values
   // The name last read by readName: its bytes b[nameStart, nameEnd) between the quotes, and its text
   // when that is not those bytes one for one (an escape or a non-ASCII character), else null.
   private int nameStart;
@@ -120,9 +144,19 @@ final class JsonReader {
    * exactly one JSON object.
    */
   static Json.Claims readClaims(byte[] utf8) {
+    return readClaims(utf8, null);
+  }
+
+  /**
+   * {@link #readClaims(byte[])}, where an {@code iss}, {@code aud} or {@code azp} string equal to one
+   * of {@code expected}'s values (the validator's issuer and client id, which most tokens repeat)
+   * becomes that shared node instead of a new string.
+   */
+  static Json.Claims readClaims(byte[] utf8, ExpectedValues expected) {
     JsonNode[] values = new JsonNode[Json.Claims.NAMES.length];
     byte[] order = new byte[values.length];
     JsonReader r = new JsonReader(utf8);
+    r.expected = expected;
     try {
       int count = r.readRoot(false, values, order);
       return new Json.Claims(utf8, values, order, count);
@@ -171,7 +205,9 @@ final class JsonReader {
           if (values[index] != null) {
             throw MALFORMED;
           }
-          values[index] = value();
+          values[index] = header && (index == 0 || index == 2) ? knownValueOrValue(KNOWN_HEADER_NODES, KNOWN_HEADER_VALUES)
+              : !header && expected != null && index <= 3 && index != 1
+              ? knownValueOrValue(expected.nodes, expected.bytes) : value();
           if (order != null) {
             order[count] = (byte) index;
           }
@@ -187,6 +223,51 @@ final class JsonReader {
     }
     endRoot();
     return count;
+  }
+
+  /**
+   * The shared node of a known plain-ASCII string when the value is exactly that string in quotes
+   * (byte for byte, no escapes, so exactly what {@link #value()} would read), else {@link #value()}.
+   */
+  private JsonNode knownValueOrValue(JsonNode[] nodes, byte[][] known) throws Malformed {
+    skipWhitespace();
+    byte[] b = this.b;
+    int start = pos + 1;
+    if (pos < b.length && b[pos] == '"') {
+      for (int k = 0; k < known.length; k++) {
+        int end = start + known[k].length;
+        if (end < b.length && b[end] == '"' && Arrays.equals(b, start, end, known[k], 0, known[k].length)) {
+          pos = end + 1;
+          return nodes[k];
+        }
+      }
+    }
+    return value();
+  }
+
+  /**
+   * Strings a validator expects in {@code iss}, {@code aud} and {@code azp}, as shared nodes. Only
+   * plain printable ASCII values are kept, so a match byte for byte is the same string JSON would
+   * decode (an escaped or non-ASCII spelling is simply read as usual).
+   */
+  static final class ExpectedValues {
+    final JsonNode[] nodes;
+    final byte[][] bytes;
+
+    ExpectedValues(String... values) {
+      List<String> plain = new ArrayList<>();
+      for (String v : values) {
+        if (v.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\') && !plain.contains(v)) {
+          plain.add(v);
+        }
+      }
+      nodes = new JsonNode[plain.size()];
+      bytes = new byte[plain.size()][];
+      for (int i = 0; i < nodes.length; i++) {
+        nodes[i] = NODES.textNode(plain.get(i));
+        bytes[i] = plain.get(i).getBytes(StandardCharsets.US_ASCII);
+      }
+    }
   }
 
   // ---- structure
@@ -352,7 +433,7 @@ final class JsonReader {
   private int claimIndex() {
     int start = nameStart;
     int length = nameEnd - start;
-    if (length == 3) { // eleven of the sixteen: one comparison of three bytes instead of eleven
+    if (length == 3) { // eleven of the seventeen: one comparison of three bytes instead of eleven
       switch ((b[start] << 16) | (b[start + 1] << 8) | b[start + 2]) {
         case 'i' << 16 | 's' << 8 | 's': return 0;
         case 's' << 16 | 'u' << 8 | 'b': return 1;

@@ -23,13 +23,26 @@ final class JwsVerifier {
   private final Set<JwsAlgorithm> allowed;
   private final KeySource keySource;
   private final byte[] hmacSecret;
-  private final boolean checkType;
+  private final TypeRule typeRule;
+  private final Signatures signatures;
 
-  JwsVerifier(Set<JwsAlgorithm> allowed, KeySource keySource, byte[] hmacSecret, boolean checkType) {
+  /** Which header {@code typ} values a validator accepts (RFC 7515 §4.1.9, RFC 8725 §3.11). */
+  enum TypeRule {
+    /** An ID token: {@code typ} absent or {@code JWT}. */
+    ID_TOKEN,
+    /** Any {@code typ} except a logout token's ({@code acceptAnyTokenType}). */
+    ANY_BUT_LOGOUT,
+    /** A logout token: {@code typ} absent, {@code JWT} or {@code logout+jwt}. */
+    LOGOUT_TOKEN
+  }
+
+  JwsVerifier(Set<JwsAlgorithm> allowed, KeySource keySource, byte[] hmacSecret, TypeRule typeRule,
+      Signatures signatures) {
     this.allowed = allowed;
     this.keySource = keySource;
     this.hmacSecret = hmacSecret;
-    this.checkType = checkType;
+    this.typeRule = typeRule;
+    this.signatures = signatures;
   }
 
   /** A JWS whose signature verified. */
@@ -145,20 +158,42 @@ final class JwsVerifier {
     if (kid != null && (!kid.isTextual() || kid.textValue().length() > MAX_KID_LENGTH)) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "kid");
     }
-    if (checkType && header.typ != null && !isJwtType(header.typ)) {
-      throw Rejection.invalid(ErrorCode.WRONG_TOKEN_TYPE, "typ");
+    if (header.typ != null) {
+      checkType(header.typ);
     }
     // jku, x5u, jwk and x5c are deliberately never read: keys come from configuration only.
     return alg;
   }
 
-  // RFC 7519 §5.1: "JWT", compared case-insensitively, optionally as a full media type.
-  private static boolean isJwtType(JsonNode typ) {
-    if (!typ.isTextual()) {
-      return false;
+  // Media types compare case-insensitively and may omit "application/" (RFC 7515 §4.1.9): "JWT" is
+  // RFC 7519 §5.1's, "logout+jwt" Back-Channel Logout 1.0 §2.4's. A logout token must never pass
+  // for an ID token, even where any other type is tolerated.
+  private void checkType(JsonNode typ) throws Rejection {
+    String value = typ.isTextual() ? typ.textValue().toLowerCase(Locale.ROOT) : "";
+    if (value.startsWith("application/")) {
+      value = value.substring("application/".length());
     }
-    String value = typ.textValue().toLowerCase(Locale.ROOT);
-    return value.equals("jwt") || value.equals("application/jwt");
+    boolean jwt = value.equals("jwt");
+    boolean logout = value.equals("logout+jwt");
+    switch (typeRule) {
+      case ID_TOKEN:
+        if (logout) {
+          throw Rejection.invalid(ErrorCode.LOGOUT_TOKEN, "typ");
+        }
+        if (!jwt) {
+          throw Rejection.invalid(ErrorCode.WRONG_TOKEN_TYPE, "typ");
+        }
+        break;
+      case ANY_BUT_LOGOUT:
+        if (logout) {
+          throw Rejection.invalid(ErrorCode.LOGOUT_TOKEN, "typ");
+        }
+        break;
+      default: // LOGOUT_TOKEN
+        if (!jwt && !logout) {
+          throw Rejection.invalid(ErrorCode.WRONG_TOKEN_TYPE, "typ");
+        }
+    }
   }
 
   // The signing input is token[0, inputEnd): the header and payload segments with their dot.
@@ -190,7 +225,7 @@ final class JwsVerifier {
         if ((kid != null && !kid.equals(key.kidOrNull())) || !key.fits(alg)) {
           continue;
         }
-        if (Signatures.verify(alg, key.publicKey(), token, inputEnd, signature)) {
+        if (signatures.verify(alg, key, token, inputEnd, signature)) {
           return key;
         }
         if (++tried == MAX_KEYS_TRIED) {

@@ -40,7 +40,10 @@ public final class KeySet implements KeySource {
     UNSUPPORTED_ALGORITHM,
     /** Missing or malformed members, or an EC point that is not on its curve. */
     INVALID_PARAMETERS,
-    /** An RSA key under 2048 bits, with a bad public exponent, or with the ROCA fingerprint. */
+    /**
+     * An RSA key under 2048 bits or over 8192, with a public exponent that is even, under 3 or over
+     * 32 bits, or with the ROCA fingerprint.
+     */
     WEAK_KEY,
     /** Another usable key of the same type has the same {@code kid}, so the {@code kid} is ambiguous. */
     DUPLICATE_KID

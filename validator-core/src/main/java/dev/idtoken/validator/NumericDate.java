@@ -10,6 +10,22 @@ final class NumericDate {
 
   private NumericDate() {}
 
+  /** Whether {@link #toInstant} gives an instant for the node; checks without making one. */
+  static boolean isValid(JsonNode node) {
+    if (node.isIntegralNumber()) {
+      if (!node.canConvertToLong()) {
+        return false;
+      }
+      long seconds = node.longValue();
+      return seconds >= 0 && seconds <= MAX_SECONDS;
+    }
+    if (node.isNumber()) {
+      double value = node.doubleValue();
+      return value >= 0 && value <= MAX_SECONDS; // also false for NaN
+    }
+    return false;
+  }
+
   /** The instant, or null when the node is not a finite number in [0, year 9999]. */
   static Instant toInstant(JsonNode node) {
     if (node.isIntegralNumber()) {

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * The outcome of validating an ID token: {@link Valid}, {@link Invalid} (the token is bad: answer
- * 401), {@link Unavailable} (the keys could not be obtained: answer 503 and let the client retry) or
- * {@link Failed} (an unexpected internal failure, such as a defective key source or a JCA provider
- * that throws: answer 500, never 401). {@code validate} never throws for any token.
+ * 401), {@link Unavailable} (the keys or the replay store could not be reached: answer 503 and let
+ * the client retry) or {@link Failed} (an unexpected internal failure, such as a defective key source
+ * or a JCA provider that throws: answer 500, never 401). {@code validate} never throws for any token.
  *
  * <p>Immutable and thread-safe. Typical use:
  *
@@ -93,14 +93,15 @@ public sealed interface ValidationResult
 
   /**
    * The token could not be checked because no usable keys could be obtained (the provider is down,
-   * slow or broken and the cached keys are too old). Not the token's fault: answer 503.
+   * slow or broken and the cached keys are too old), or because the {@link ReplayGuard} could not
+   * answer. Not the token's fault: answer 503.
    *
-   * @param error always {@link ErrorCode#KEYS_UNAVAILABLE}
+   * @param error {@link ErrorCode#KEYS_UNAVAILABLE} or {@link ErrorCode#REPLAY_CHECK_UNAVAILABLE}
    * @param retryAfter when known, how long until the key source will next try to obtain keys: the
    *     value for an HTTP {@code Retry-After} header (round up to whole seconds)
    */
   record Unavailable(ValidationError error, Optional<Duration> retryAfter) implements ValidationResult {
-    /** Checks the error is a {@link ErrorCode#KEYS_UNAVAILABLE} and the hint is not negative. */
+    /** Checks the error's code is an availability code ({@link ErrorCode#isUnavailable()}) and the hint is not negative. */
     public Unavailable {
       Objects.requireNonNull(error, "error");
       Objects.requireNonNull(retryAfter, "retryAfter");

@@ -1,5 +1,10 @@
 package dev.idtoken.validator;
 
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECPublicKey;
@@ -11,7 +16,8 @@ import java.util.Optional;
  * A public key that may verify ID token signatures, with the JWK metadata that restricts its use.
  *
  * <p>Immutable and thread-safe. The key has already passed the strength checks when it exists: RSA
- * of at least 2048 bits with an odd public exponent of at least 3 and no ROCA fingerprint; EC on
+ * of 2048 to 8192 bits with an odd public exponent of at least 3 and at most 32 bits and no ROCA
+ * fingerprint; EC on
  * P-256, P-384 or P-521 with the point on the curve; Ed25519. Instances come from {@link KeySet}
  * (parsed from a JWKS) or from {@link #of(String, PublicKey)}.
  *
@@ -27,6 +33,19 @@ public final class VerificationKey {
   private final String use;
   private final JwsAlgorithm algorithm;
   private final String thumbprint;
+  // The key as a configured JCA provider's own key object, made once per key (see keyFor).
+  private volatile ProviderKey providerKey;
+
+  /** A key converted for one provider; a new provider replaces it. */
+  private static final class ProviderKey {
+    final Provider provider;
+    final PublicKey key;
+
+    ProviderKey(Provider provider, PublicKey key) {
+      this.provider = provider;
+      this.key = key;
+    }
+  }
 
   VerificationKey(String kid, PublicKey publicKey, String keyType, String curve, String use,
       JwsAlgorithm algorithm, String thumbprint) {
@@ -76,15 +95,54 @@ public final class VerificationKey {
     return publicKey;
   }
 
+  /**
+   * This key as {@code provider}'s own key object, converted once and then reused: providers such as
+   * Amazon Corretto Crypto Provider otherwise translate a JDK key into their native form on every
+   * {@code initVerify}. Null {@code provider} means the JDK's, which uses the key as it is. A provider
+   * without a key factory for this key type gets the JDK key (it must then accept it itself).
+   *
+   * @throws GeneralSecurityException if the provider's key factory refuses the key
+   */
+  PublicKey keyFor(Provider provider) throws GeneralSecurityException {
+    if (provider == null) {
+      return publicKey;
+    }
+    ProviderKey converted = providerKey;
+    if (converted != null && converted.provider == provider) {
+      return converted.key;
+    }
+    PublicKey key;
+    try {
+      key = (PublicKey) KeyFactory.getInstance(publicKey.getAlgorithm(), provider).translateKey(publicKey);
+    } catch (NoSuchAlgorithmException e) {
+      key = publicKey;
+    } catch (ClassCastException e) {
+      throw new InvalidKeyException("the provider's key factory returned no public key");
+    }
+    // Two threads may both convert on first use; either result is equally good.
+    providerKey = new ProviderKey(provider, key);
+    return key;
+  }
+
   String kidOrNull() {
     return kid;
   }
 
+  /** The JWK {@code crv} ({@code P-256}, ..., {@code Ed25519}), or null for RSA. */
+  String curveOrNull() {
+    return curve;
+  }
+
   /**
    * Whether this key may verify a signature made with {@code alg}: the JWK {@code alg} (if any) is the
-   * same, {@code use} is absent or {@code sig}, and the key type and curve fit the algorithm.
+   * same, {@code use} is absent or {@code sig}, and the key type and curve fit the algorithm (RFC
+   * 8725 §3.1). The validator uses a key only when this holds; a key source may use it to treat a
+   * {@code kid} whose keys do not fit a token's {@code alg} as unknown.
+   *
+   * @throws NullPointerException if {@code alg} is null
    */
-  boolean fits(JwsAlgorithm alg) {
+  public boolean fits(JwsAlgorithm alg) {
+    Objects.requireNonNull(alg, "alg");
     if (algorithm != null && algorithm != alg) {
       return false;
     }

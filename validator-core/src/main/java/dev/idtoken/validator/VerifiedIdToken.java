@@ -2,8 +2,12 @@ package dev.idtoken.validator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -306,6 +310,41 @@ public final class VerifiedIdToken {
       }
     }
     return Collections.unmodifiableMap(map);
+  }
+
+  /**
+   * The key a {@link ReplayGuard} records for this token at this client: SHA-256 over the client id
+   * and either {@code iss} and {@code jti} ("j" keys) or the verified payload bytes ("p" keys), each
+   * part length-prefixed so no two inputs share an encoding. The payload bytes are what the signature
+   * covers, so an attacker cannot vary them; the token string can vary (ECDSA's {@code s} and
+   * {@code n - s} both verify). The client id scopes the key, so two applications sharing one store
+   * each accept a token meant for both once. 44 ASCII characters; no claim value in clear.
+   */
+  String replayKey(String clientId) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+    updateWithLength(sha, clientId.getBytes(StandardCharsets.UTF_8));
+    JsonNode jti = protocolClaims.get("jti");
+    char kind;
+    if (jti != null && jti.isTextual()) {
+      kind = 'j';
+      updateWithLength(sha, issuer.getBytes(StandardCharsets.UTF_8));
+      updateWithLength(sha, jti.textValue().getBytes(StandardCharsets.UTF_8));
+    } else {
+      kind = 'p';
+      updateWithLength(sha, protocolClaims.payload);
+    }
+    return kind + Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest());
+  }
+
+  private static void updateWithLength(MessageDigest sha, byte[] part) {
+    int n = part.length;
+    sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+    sha.update(part);
   }
 
   private JsonNode node(String name) {

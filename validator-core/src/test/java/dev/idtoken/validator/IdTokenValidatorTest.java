@@ -565,6 +565,9 @@ class IdTokenValidatorTest {
     producers.put(ErrorCode.UNSUPPORTED_CRITICAL_HEADER,
         () -> validator.validate(issuer.token().header("crit", List.of("b64")).header("b64", false).sign()));
     producers.put(ErrorCode.WRONG_TOKEN_TYPE, () -> validator.validate(issuer.token().type("at+jwt").sign()));
+    producers.put(ErrorCode.LOGOUT_TOKEN, () -> validator.validate(issuer.logoutToken().sign()));
+    producers.put(ErrorCode.NOT_A_LOGOUT_TOKEN, () -> ((LogoutValidationResult.Refused)
+        LogoutTokenValidator.of(validator).validate(issuer.token().claim("jti", "j").sign())).reason());
     producers.put(ErrorCode.KEY_NOT_FOUND, () -> validator.validate(issuer.token().kid("nope").sign()));
     producers.put(ErrorCode.SIGNATURE_INVALID, () -> validator.validate(
         issuer.token().signWith(TestKey.rsa(2048).withKid(issuer.signingKey().kid())).sign()));
@@ -603,6 +606,12 @@ class IdTokenValidatorTest {
         Expectations.builder().state("b").build()));
     producers.put(ErrorCode.MISSING_CLAIM, () -> validator.validate(issuer.token().removeClaim("sub").sign()));
     producers.put(ErrorCode.MALFORMED_CLAIM, () -> validator.validate(issuer.token().claim("exp", "soon").sign()));
+    producers.put(ErrorCode.TOKEN_REPLAYED, () -> validator.validate(issuer.token().sign(),
+        Expectations.builder().oneTimeUse((key, keepUntil) -> false).build()));
+    producers.put(ErrorCode.REPLAY_CHECK_UNAVAILABLE, () -> validator.validate(issuer.token().sign(),
+        Expectations.builder().oneTimeUse((key, keepUntil) -> {
+          throw new ReplayGuardException("down");
+        }).build()));
 
     Supplier<ValidationResult> producer = producers.get(code);
     assertNotNull(producer, "no token produces " + code);

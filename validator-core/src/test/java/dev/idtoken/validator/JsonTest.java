@@ -89,7 +89,16 @@ class JsonTest {
    * nodes for the protocol claims and lists them in payload order.
    */
   private static void assertClaimsSameAsReference(ObjectNode expected, byte[] bytes, String input) {
-    Json.Claims actual = Json.parseClaims(bytes);
+    assertClaimsSameAsReference(expected, bytes, input, Json.parseClaims(bytes));
+    // With a validator's issuer and client id as shared nodes, the reader must read the same.
+    assertClaimsSameAsReference(expected, bytes, input, Json.parseClaims(bytes, EXPECTED_VALUES));
+  }
+
+  private static final JsonReader.ExpectedValues EXPECTED_VALUES =
+      new JsonReader.ExpectedValues("https://login.example.com", "client-app", "a", "", "x\\y", "é");
+
+  private static void assertClaimsSameAsReference(ObjectNode expected, byte[] bytes, String input,
+      Json.Claims actual) {
     if (expected == null) {
       assertNull(actual, () -> "claims reader accepted what databind refuses: " + input);
       return;

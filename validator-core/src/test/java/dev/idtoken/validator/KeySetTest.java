@@ -121,6 +121,61 @@ class KeySetTest {
     assertTrue(keys.skippedKeys().stream().allMatch(s -> s.reason() == KeySet.SkipReason.WEAK_KEY));
   }
 
+  /** An RSA JWK with an arbitrary modulus and exponent: parsing never needs the private key. */
+  private static String rsaJwk(String kid, BigInteger n, BigInteger e) {
+    return "{\"kty\":\"RSA\",\"kid\":\"" + kid + "\",\"n\":\"" + Base64Url.encode(n.toByteArray())
+        + "\",\"e\":\"" + Base64Url.encode(e.toByteArray()) + "\"}";
+  }
+
+  private static BigInteger randomOdd(int bits, java.util.Random random) {
+    return new BigInteger(bits, random).setBit(bits - 1).setBit(0);
+  }
+
+  @Test
+  void parse_rsaOutsideSizeAndExponentBounds_skippedAsWeak() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    BigInteger f4 = BigInteger.valueOf(65537);
+    Map<String, String> outside = Map.of(
+        "n16384", rsaJwk("n16384", randomOdd(16384, random), f4),
+        "n8193", rsaJwk("n8193", randomOdd(8193, random), f4),
+        "e3071", rsaJwk("e3071", randomOdd(4096, random), randomOdd(3071, random)),
+        "e33", rsaJwk("e33", randomOdd(2048, random), BigInteger.ONE.shiftLeft(32).add(BigInteger.ONE)),
+        "e1", rsaJwk("e1", randomOdd(2048, random), BigInteger.ONE),
+        "even", rsaJwk("even", randomOdd(2048, random), BigInteger.valueOf(65536)));
+    for (Map.Entry<String, String> c : outside.entrySet()) {
+      KeySet keys = KeySet.parse(set(ED.publicJwkJson(), c.getValue()));
+      assertEquals(1, keys.keys().size(), c.getKey());
+      assertEquals(List.of(new KeySet.SkippedKey(c.getKey(), KeySet.SkipReason.WEAK_KEY)), keys.skippedKeys(),
+          c.getKey());
+      assertTrue(keys.keys(c.getKey(), JwsAlgorithm.RS256).isEmpty(), c.getKey());
+    }
+    // The bounds themselves are inside.
+    KeySet edges = KeySet.parse(set(rsaJwk("n8192", randomOdd(8192, random), f4),
+        rsaJwk("e32", randomOdd(2048, random), BigInteger.ONE.shiftLeft(32).subtract(BigInteger.ONE)),
+        rsaJwk("e3", randomOdd(2048, random), BigInteger.valueOf(3))));
+    assertEquals(List.of(), edges.skippedKeys());
+    assertEquals(3, edges.keys().size());
+  }
+
+  @Test
+  void of_rsaKeyOverTheSizeBound_refused() throws Exception {
+    java.util.Random random = new java.util.Random(8);
+    RSAPublicKey big = (RSAPublicKey) KeyFactory.getInstance("RSA")
+        .generatePublic(new RSAPublicKeySpec(randomOdd(8200, random), BigInteger.valueOf(65537)));
+    assertThrows(IllegalArgumentException.class, () -> VerificationKey.of("big", big));
+  }
+
+  @Test
+  void fits_keyTypeCurveAndJwkAlg() throws Exception {
+    VerificationKey rsa = KeySet.parse(set(RSA.publicJwkJson())).keys().get(0);
+    VerificationKey ec = KeySet.parse(set(EC.publicJwkJson())).keys().get(0);
+    assertTrue(rsa.fits(JwsAlgorithm.RS256));
+    assertTrue(rsa.fits(JwsAlgorithm.PS256));
+    assertFalse(rsa.fits(JwsAlgorithm.ES256));
+    assertFalse(ec.fits(JwsAlgorithm.RS256));
+    assertThrows(NullPointerException.class, () -> rsa.fits(null));
+  }
+
   @Test
   void parse_duplicateKidSameType_dropsBothKeepsOthers() throws Exception {
     KeySet keys = KeySet.parse(set(RSA.withKid("dup").publicJwkJson(), TestKey.rsa(3072).withKid("dup").publicJwkJson(),

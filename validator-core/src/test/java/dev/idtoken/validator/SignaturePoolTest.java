@@ -15,11 +15,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Reused verifiers must give exactly the answers fresh ones would, whatever came before. */
 class SignaturePoolTest {
-  private record Signed(JwsAlgorithm alg, TestKey key, String token) {
+  private record Signed(JwsAlgorithm alg, TestKey key, VerificationKey verificationKey, String token) {
     int inputEnd() {
       return token.lastIndexOf('.');
     }
@@ -33,13 +34,14 @@ class SignaturePoolTest {
     }
 
     boolean verify() {
-      return Signatures.verify(alg, key.publicKey(), bytes(), inputEnd(), signature());
+      return Signatures.JDK.verify(alg, verificationKey, bytes(), inputEnd(), signature());
     }
   }
 
   private static Signed signed(JwsAlgorithm alg, TestKey key) {
     TestIssuer issuer = Fixtures.issuer().useSigningKey(key);
-    return new Signed(alg, key, issuer.token().algorithm(alg.jwsName()).sign());
+    return new Signed(alg, key, VerificationKey.of(null, key.publicKey()),
+        issuer.token().algorithm(alg.jwsName()).sign());
   }
 
   @Test
@@ -47,7 +49,7 @@ class SignaturePoolTest {
     Signed good = signed(JwsAlgorithm.RS256, TestKey.rsa(2048));
     for (int i = 0; i < 3; i++) {
       // A signature of the wrong length makes the JDK's RSA throw before it resets its digest.
-      assertFalse(Signatures.verify(JwsAlgorithm.RS256, good.key().publicKey(), good.bytes(),
+      assertFalse(Signatures.JDK.verify(JwsAlgorithm.RS256, good.verificationKey(), good.bytes(),
           good.inputEnd(), Arrays.copyOf(good.signature(), 100)));
       assertTrue(good.verify());
     }
@@ -66,7 +68,8 @@ class SignaturePoolTest {
         // The other key of the same type must fail, and must not disturb the next check.
         TestKey other = s.key() == rsa1 ? rsa2 : s.key() == rsa2 ? rsa1 : null;
         if (other != null) {
-          assertFalse(Signatures.verify(s.alg(), other.publicKey(), s.bytes(), s.inputEnd(), s.signature()));
+          assertFalse(Signatures.JDK.verify(s.alg(), VerificationKey.of(null, other.publicKey()), s.bytes(),
+              s.inputEnd(), s.signature()));
         }
       }
     }
@@ -77,7 +80,7 @@ class SignaturePoolTest {
     Signed s = signed(JwsAlgorithm.RS256, TestKey.rsa(2048));
     byte[] altered = s.bytes();
     altered[s.token().indexOf('.') + 5] ^= 1;
-    assertFalse(Signatures.verify(s.alg(), s.key().publicKey(), altered, s.inputEnd(), s.signature()));
+    assertFalse(Signatures.JDK.verify(s.alg(), s.verificationKey(), altered, s.inputEnd(), s.signature()));
     assertTrue(s.verify());
   }
 
@@ -104,7 +107,7 @@ class SignaturePoolTest {
             if (!s.verify()) {
               wrong++;
             }
-            if (Signatures.verify(s.alg(), other.key().publicKey(), s.bytes(), s.inputEnd(), s.signature())) {
+            if (Signatures.JDK.verify(s.alg(), other.verificationKey(), s.bytes(), s.inputEnd(), s.signature())) {
               wrong++;
             }
           }
@@ -118,5 +121,50 @@ class SignaturePoolTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Threads whose ids fall on the same slot still reuse verifiers: with no more threads than slots
+   * and no failed verification, the pool never makes more verifiers than threads run at once. The
+   * threads' ids are all equal modulo 64, so they would share one slot if slots were picked by id
+   * alone (as before the pool probed other slots, when each colliding thread made one per token).
+   */
+  @Test
+  void verify_threadsWithCollidingIds_makeNoMoreVerifiersThanThreads() throws Exception {
+    Signed s = signed(JwsAlgorithm.ES256, TestKey.ec("P-256"));
+    SignaturePool pool = new SignaturePool("SHA256withECDSAinP1363Format", null, null);
+    int count = Math.min(4, SignaturePool.slotCount());
+    CountDownLatch start = new CountDownLatch(1);
+    AtomicInteger wrong = new AtomicInteger();
+    Runnable work = () -> {
+      try {
+        start.await();
+        for (int i = 0; i < 100; i++) {
+          if (!pool.verify(s.key().publicKey(), s.bytes(), s.inputEnd(), s.signature())) {
+            wrong.incrementAndGet();
+          }
+        }
+      } catch (Exception e) {
+        wrong.incrementAndGet();
+      }
+    };
+    List<Thread> threads = new ArrayList<>();
+    long residue = -1;
+    while (threads.size() < count) {
+      Thread t = new Thread(work); // never started unless its id fits
+      if (residue < 0) {
+        residue = t.getId() % 64;
+      }
+      if (t.getId() % 64 == residue) {
+        threads.add(t);
+      }
+    }
+    threads.forEach(Thread::start);
+    start.countDown();
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+    assertEquals(0, wrong.get());
+    assertTrue(pool.created() <= count, "verifiers made: " + pool.created());
   }
 }

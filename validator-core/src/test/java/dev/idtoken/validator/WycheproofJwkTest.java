@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * All 26 Wycheproof JWK-set cases: key-set parsing and key selection. The two "Ambiguous" cases
+ * All 26 Wycheproof JWK-set cases: key-set parsing and key selection, through the JDK and Corretto. The two "Ambiguous" cases
  * (a set mixing secret and public keys, duplicate kids) follow Wycheproof's best-practice verdict:
  * rejected.
  */
@@ -18,14 +18,14 @@ class WycheproofJwkTest {
   private static final String FILE = "json_web_key_test.json";
 
   static Stream<Arguments> cases() {
-    return WycheproofSupport.cases(FILE).stream();
+    return WycheproofSupport.casesPerProvider(FILE).stream();
   }
 
-  @ParameterizedTest(name = "tcId {0}: {1}")
+  @ParameterizedTest(name = "{0} tcId {1}: {2}")
   @MethodSource("cases")
-  void verify_wycheproofKeySetCase_matchesExpectedResult(int tcId, String comment, JsonNode group,
+  void verify_wycheproofKeySetCase_matchesExpectedResult(String provider, int tcId, String comment, JsonNode group,
       String jws, boolean valid) {
-    assertEquals(valid, WycheproofSupport.accepts(group, jws), "tcId " + tcId + " " + comment);
+    assertEquals(valid, WycheproofSupport.accepts(group, jws, WycheproofSupport.signatures(provider)), "tcId " + tcId + " " + comment);
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** All 401 Wycheproof JWS cases against the signature layer. */
+/** All 401 Wycheproof JWS cases against the signature layer, through the JDK and through Corretto. */
 class WycheproofJwsTest {
   private static final String FILE = "json_web_signature_test.json";
 
@@ -40,15 +40,15 @@ class WycheproofJwsTest {
       370, "identical to tcId 357 (valid)");
 
   static Stream<Arguments> cases() {
-    return WycheproofSupport.cases(FILE).stream();
+    return WycheproofSupport.casesPerProvider(FILE).stream();
   }
 
-  @ParameterizedTest(name = "tcId {0}: {1}")
+  @ParameterizedTest(name = "{0} tcId {1}: {2}")
   @MethodSource("cases")
-  void verify_wycheproofCase_matchesExpectedResult(int tcId, String comment, JsonNode group, String jws,
+  void verify_wycheproofCase_matchesExpectedResult(String provider, int tcId, String comment, JsonNode group, String jws,
       boolean valid) {
     boolean expected = DELIBERATE_DEVIATIONS.containsKey(tcId) ? !valid : valid;
-    assertEquals(expected, WycheproofSupport.accepts(group, jws), "tcId " + tcId + " " + comment);
+    assertEquals(expected, WycheproofSupport.accepts(group, jws, WycheproofSupport.signatures(provider)), "tcId " + tcId + " " + comment);
   }
 
   @Test

@@ -34,6 +34,41 @@ final class WycheproofSupport {
     }
   }
 
+  /** The providers every vector runs through. */
+  static final List<String> PROVIDERS = List.of("JDK", "Corretto");
+
+  private static Signatures corretto;
+
+  /** The signature layer for a name of {@link #PROVIDERS}; Corretto's is built (and self-tested) once. */
+  static synchronized Signatures signatures(String provider) {
+    if (provider.equals("JDK")) {
+      return Signatures.JDK;
+    }
+    if (corretto == null) {
+      corretto = Signatures.withProvider(Accp.provider(), ASYMMETRIC);
+      // Every asymmetric algorithm must really go to Corretto, or the suite proves nothing about it.
+      if (!corretto.provided().equals(ASYMMETRIC)) {
+        throw new IllegalStateException("Corretto offers only " + corretto.provided());
+      }
+    }
+    return corretto;
+  }
+
+  /** Each case of {@link #cases(String)} once per provider, the provider's name first. */
+  static List<Arguments> casesPerProvider(String file) {
+    List<Arguments> out = new ArrayList<>();
+    for (String provider : PROVIDERS) {
+      for (Arguments args : cases(file)) {
+        Object[] a = args.get();
+        Object[] withProvider = new Object[a.length + 1];
+        withProvider[0] = provider;
+        System.arraycopy(a, 0, withProvider, 1, a.length);
+        out.add(Arguments.of(withProvider));
+      }
+    }
+    return out;
+  }
+
   /** One argument set per test: tcId, comment, group, jws (text or JSON), expected validity. */
   static List<Arguments> cases(String file) {
     List<Arguments> out = new ArrayList<>();
@@ -47,8 +82,13 @@ final class WycheproofSupport {
     return out;
   }
 
-  /** Whether the library accepts the JWS's signature, given the group's keys. */
+  /** Whether the library accepts the JWS's signature, given the group's keys, through the JDK. */
   static boolean accepts(JsonNode group, String jws) {
+    return accepts(group, jws, Signatures.JDK);
+  }
+
+  /** Whether the library accepts the JWS's signature, given the group's keys, through {@code signatures}. */
+  static boolean accepts(JsonNode group, String jws, Signatures signatures) {
     JsonNode keys = group.has("public") ? group.get("public") : group.get("private");
     if (!keys.has("keys")) {
       keys = MAPPER.createObjectNode().set("keys", MAPPER.createArrayNode().add(keys));
@@ -67,7 +107,7 @@ final class WycheproofSupport {
         if (secret == null || secret.length < alg.hashLength()) {
           return false; // IdTokenValidator.Builder refuses such a secret (RFC 7518 §3.2)
         }
-        verifier = new JwsVerifier(EnumSet.of(alg), KeySet.empty(), secret, true);
+        verifier = new JwsVerifier(EnumSet.of(alg), KeySet.empty(), secret, JwsVerifier.TypeRule.ID_TOKEN, signatures);
       } catch (IllegalArgumentException e) {
         return false; // e.g. "A256GCM" is no JWS algorithm: such a secret cannot be configured
       }
@@ -78,7 +118,7 @@ final class WycheproofSupport {
       } catch (KeySetException e) {
         return false;
       }
-      verifier = new JwsVerifier(ASYMMETRIC, keySet, null, true);
+      verifier = new JwsVerifier(ASYMMETRIC, keySet, null, JwsVerifier.TypeRule.ID_TOKEN, signatures);
     }
     try {
       verifier.verify(jws);

@@ -76,10 +76,14 @@ final class GuardedHttp implements AutoCloseable {
     }
   }
 
-  /** The transport {@link HttpFetcher} uses for one key source, with that source's connect timeout. */
-  HttpFetcher.Transport transport(Duration connectTimeout) {
+  /**
+   * The transport {@link HttpFetcher} uses for one key source, with that source's connect timeout
+   * and TLS context (null: the JDK's default).
+   */
+  HttpFetcher.Transport transport(Duration connectTimeout, SSLContext sslContext) {
+    SSLSocketFactory factory = sslContext == null ? tls : sslContext.getSocketFactory();
     return (uri, accept, ifNoneMatch, readTimeout, maxBytes) ->
-        get(uri, accept, ifNoneMatch, connectTimeout, readTimeout, maxBytes);
+        get(uri, accept, ifNoneMatch, connectTimeout, readTimeout, maxBytes, factory);
   }
 
   /**
@@ -89,12 +93,18 @@ final class GuardedHttp implements AutoCloseable {
    */
   CompletableFuture<HttpFetcher.Response> get(URI uri, String accept, String ifNoneMatch,
       Duration connectTimeout, Duration readTimeout, int maxBytes) {
+    return get(uri, accept, ifNoneMatch, connectTimeout, readTimeout, maxBytes, tls);
+  }
+
+  private CompletableFuture<HttpFetcher.Response> get(URI uri, String accept, String ifNoneMatch,
+      Duration connectTimeout, Duration readTimeout, int maxBytes, SSLSocketFactory factory) {
     CompletableFuture<HttpFetcher.Response> result = new CompletableFuture<>();
     AtomicReference<Socket> socket = new AtomicReference<>();
     try {
       io.execute(() -> {
         try {
-          result.complete(exchange(uri, accept, ifNoneMatch, connectTimeout, readTimeout, maxBytes, socket, result));
+          result.complete(exchange(uri, accept, ifNoneMatch, connectTimeout, readTimeout, maxBytes, factory,
+              socket, result));
         } catch (Throwable e) {
           result.completeExceptionally(failure(e));
         } finally {
@@ -115,7 +125,7 @@ final class GuardedHttp implements AutoCloseable {
   }
 
   private HttpFetcher.Response exchange(URI uri, String accept, String ifNoneMatch, Duration connectTimeout,
-      Duration readTimeout, int maxBytes, AtomicReference<Socket> socket, CompletableFuture<?> result)
+      Duration readTimeout, int maxBytes, SSLSocketFactory factory, AtomicReference<Socket> socket, CompletableFuture<?> result)
       throws IOException, FetchException {
     String host = uri.getHost();
     String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
@@ -135,7 +145,7 @@ final class GuardedHttp implements AutoCloseable {
     check(s.getInetAddress());
     s.setSoTimeout(Math.toIntExact(Math.max(1, readTimeout.toMillis())));
     if (https) {
-      SSLSocket ssl = (SSLSocket) tls.createSocket(s, name, port, true);
+      SSLSocket ssl = (SSLSocket) factory.createSocket(s, name, port, true);
       SSLParameters parameters = ssl.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
       if (!isLiteral(name)) {

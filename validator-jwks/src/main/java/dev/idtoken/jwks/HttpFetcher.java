@@ -23,6 +23,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
@@ -71,12 +72,18 @@ final class HttpFetcher {
     this.executor = executor;
   }
 
-  /** A client that never follows redirects, with the given connect timeout. */
-  static HttpClient newClient(Duration connectTimeout) {
-    return HttpClient.newBuilder()
+  /**
+   * A client that never follows redirects, with the given connect timeout, and the given TLS context
+   * (null for the JDK's default, which trusts the JDK's CA certificates).
+   */
+  static HttpClient newClient(Duration connectTimeout, SSLContext sslContext) {
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(connectTimeout)
-        .build();
+        .connectTimeout(connectTimeout);
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    }
+    return builder.build();
   }
 
   /** A response whose body has been read in full (and within the cap). */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * Trusted issuers that are added and removed at run time, each with its own discovery, key cache and
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
  * load in the background, and while they cannot be had its tokens are answered {@code Unavailable}
  * (503). Each issuer has its own {@link RemoteKeySource}, so a failed discovery for one issuer is
  * retried with backoff on its own, never sticks, and never affects the others. Registering performs
- * no network I/O. The issuers share HTTP clients (one per connect timeout); nothing else.
+ * no network I/O. The issuers share HTTP clients (one per connect timeout and TLS context); nothing
+ * else.
  *
  * <p>Registrants are not trusted with the server's network: discovery and {@code jwks_uri} fetches
  * connect only to public addresses. Loopback, link-local (169.254.0.0/16, where cloud metadata
@@ -47,15 +49,20 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
   private final Consumer<RemoteKeySource.Builder> keySourceDefaults;
   private final Consumer<IdTokenValidator.Builder> validatorDefaults;
   private final ConcurrentHashMap<String, Registration> byIssuer = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+  private final SSLContext sslContext;
+  private final ConcurrentHashMap<ClientSettings, HttpClient> clients = new ConcurrentHashMap<>();
   private final GuardedHttp guardedHttp; // null when private addresses are allowed
   private volatile boolean closed;
 
   private record Registration(IdTokenValidator validator, RemoteKeySource keys) {}
 
+  /** What an HTTP client is built from; an {@link SSLContext} compares by identity. */
+  private record ClientSettings(Duration connectTimeout, SSLContext sslContext) {}
+
   private IssuerRegistry(Builder b) {
     this.keySourceDefaults = b.keySourceDefaults;
     this.validatorDefaults = b.validatorDefaults;
+    this.sslContext = b.sslContext;
     this.guardedHttp = b.addressPolicy == null ? null : new GuardedHttp(b.resolver, b.addressPolicy);
   }
 
@@ -102,11 +109,15 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     Set<JwsAlgorithm> algorithms = validator.keySource(KeySet.empty()).build().allowedAlgorithms();
 
     RemoteKeySource.Builder keys = RemoteKeySource.builder().discovery(issuer);
+    if (sslContext != null) {
+      keys.sslContext(sslContext);
+    }
     keySourceDefaults.accept(keys);
     keySourceOptions.accept(keys);
     keys.expectedAlgorithms(algorithms);
-    keys.httpClient = clients.computeIfAbsent(keys.connectTimeout, HttpFetcher::newClient);
-    keys.transport = guardedHttp == null ? null : guardedHttp.transport(keys.connectTimeout);
+    keys.httpClient = clients.computeIfAbsent(new ClientSettings(keys.connectTimeout, keys.sslContext),
+        settings -> HttpFetcher.newClient(settings.connectTimeout(), settings.sslContext()));
+    keys.transport = guardedHttp == null ? null : guardedHttp.transport(keys.connectTimeout, keys.sslContext);
     RemoteKeySource source = keys.build();
     IdTokenValidator built;
     try {
@@ -174,8 +185,8 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     for (String issuer : byIssuer.keySet()) {
       remove(issuer);
     }
-    for (Duration connectTimeout : clients.keySet()) {
-      HttpClient client = clients.remove(connectTimeout);
+    for (ClientSettings settings : clients.keySet()) {
+      HttpClient client = clients.remove(settings);
       if (client != null) {
         HttpFetcher.shutdownNow(client);
       }
@@ -185,7 +196,7 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     }
   }
 
-  /** How many HTTP clients the registry holds for its key sources (one per connect timeout); for tests. */
+  /** How many HTTP clients the registry holds for its key sources (one per connect timeout and TLS context); for tests. */
   int sharedHttpClients() {
     return clients.size();
   }
@@ -199,6 +210,7 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
   public static final class Builder {
     private Consumer<RemoteKeySource.Builder> keySourceDefaults = keys -> {};
     private Consumer<IdTokenValidator.Builder> validatorDefaults = validator -> {};
+    private SSLContext sslContext;
     private AddressPolicy addressPolicy = AddressPolicy.PUBLIC_ONLY; // null: any address
     private HostResolver resolver = HostResolver.SYSTEM;
 
@@ -236,6 +248,16 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     /** Settings applied to every issuer's validator before its own (default: none). */
     public Builder validatorDefaults(Consumer<IdTokenValidator.Builder> defaults) {
       this.validatorDefaults = Objects.requireNonNull(defaults, "validatorDefaults");
+      return this;
+    }
+
+    /**
+     * The TLS context of every issuer's key source (default: the JDK's); see
+     * {@link RemoteKeySource.Builder#sslContext(SSLContext)}. An issuer's own key source options may
+     * set another.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 

@@ -66,12 +66,16 @@ public interface KeySourceListener {
   default void servedStale(URI source, Duration pastExpiry) {}
 
   /**
-   * A token named an unknown {@code kid}, but no refresh was started because the cooldown since the
-   * last such refresh has not passed.
+   * A token named an unknown {@code kid}, but no fetch may start for it yet (the cooldown since the
+   * last such fetch, or the retry backoff after a failure, has not passed): the token is answered
+   * {@code Unavailable}, or waits for the fetch when it is due within the wait bound.
    */
   default void refreshRateLimited(URI source, String kid) {}
 
-  /** A token named a {@code kid} that the provider's current JWKS does not contain. */
+  /**
+   * A token named a {@code kid} that the provider's JWKS does not contain, as confirmed by a fetch
+   * that started after the {@code kid} was first seen: the token is rejected.
+   */
   default void unknownKidRejected(URI source, String kid) {}
 
   /**

@@ -1,42 +1,30 @@
 package dev.idtoken.jwks;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.idtoken.validator.JwsAlgorithm;
 import dev.idtoken.validator.KeySet;
-import dev.idtoken.validator.KeySetException;
 import dev.idtoken.validator.KeySource;
 import dev.idtoken.validator.KeySourceException;
 import dev.idtoken.validator.VerificationKey;
-import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A {@link KeySource} that fetches a provider's JSON Web Key Set (RFC 7517 §5) over HTTPS, directly
@@ -61,15 +49,22 @@ import org.slf4j.LoggerFactory;
  *       starts in the background (on a timer, and on the first call past that point), so in the steady
  *       state no call waits on the network.
  *   <li><b>Known {@code kid}.</b> Answered from memory at once, in every state, as long as the keys
- *       are within the stale bound.
- *   <li><b>Unknown {@code kid}.</b> Starts a refresh at most once per
- *       {@link #DEFAULT_UNKNOWN_KID_COOLDOWN}; every caller arriving meanwhile shares the one fetch in
- *       flight. A {@code kid} still absent afterwards is remembered for
- *       {@link #DEFAULT_UNKNOWN_KID_TTL} (at most {@link #DEFAULT_MAX_UNKNOWN_KIDS} of them) and
- *       rejected from memory. While the last fetch failed, an unknown {@code kid} that cannot be
- *       fetched now, remembered or not, is {@code Unavailable} (503) rather than rejected. A flood of random {@code kid}s thus costs at most one fetch per
- *       cooldown, never slows a known {@code kid}, and delays a genuine rotation by at most one
- *       cooldown.
+ *       are within the stale bound. A {@code kid} whose cached keys cannot verify the token's
+ *       {@code alg} (a provider may publish a new key under an old {@code kid}) counts as unknown.
+ *   <li><b>Unknown {@code kid}: 401 only once a fetch confirmed it.</b> A token whose {@code kid} the
+ *       cached keys lack is rejected ({@code KEY_NOT_FOUND}, 401) only after a fetch that started
+ *       after that {@code kid} was first seen has confirmed it absent; until then it is
+ *       {@code Unavailable} (503, with a retry-after hint), so a genuine key rotation is never
+ *       answered 401. Such fetches start at most once per {@link #DEFAULT_UNKNOWN_KID_COOLDOWN}
+ *       while the provider answers, and on the retry backoff (first retry after
+ *       {@link #DEFAULT_RETRY_BACKOFF}) after a failed fetch; every caller meanwhile shares the
+ *       fetch in flight. A {@code kid} seen during the cooldown makes a fetch start when it ends,
+ *       with no further call needed, and a caller waits for that fetch when it is due within
+ *       {@link #DEFAULT_MAX_WAIT}. A {@code kid} confirmed absent is rejected from memory for
+ *       {@link #DEFAULT_UNKNOWN_KID_TTL} (at most {@link #DEFAULT_MAX_UNKNOWN_KIDS} of them) while
+ *       fetches succeed. A flood of random {@code kid}s thus costs at most one fetch per cooldown
+ *       (its tokens answered 503 in between), never slows a known {@code kid}, and delays a genuine
+ *       rotation by at most one cooldown, answered 503, never 401.
  *   <li><b>Bounded waiting.</b> A caller that has to wait for a fetch waits at most
  *       {@link #DEFAULT_MAX_WAIT}; the fetch itself may go on in the background and serve later calls.
  *   <li><b>Outages.</b> A failed fetch (connection or TLS error, timeout, non-200 status, redirect,
@@ -79,6 +74,10 @@ import org.slf4j.LoggerFactory;
  *       ({@link #DEFAULT_RETRY_BACKOFF} doubling up to {@link #DEFAULT_MAX_RETRY_BACKOFF}). Past that
  *       bound, or with nothing cached, {@link #keys} throws {@link KeySourceException} and the
  *       validator answers {@code Unavailable} (503), not "invalid token".
+ *   <li><b>Keys.</b> Keys the parser skips ({@link KeySet#skippedKeys()}) are never used; RSA keys
+ *       must have a modulus of {@link #DEFAULT_MIN_RSA_KEY_SIZE} (configurable upwards) to 8192 bits
+ *       and an odd public exponent of at least 3 and at most 32 bits, so that no key set can make
+ *       each verification cost milliseconds.
  *   <li><b>HTTP.</b> HTTPS only (plain HTTP solely on loopback, and only after
  *       {@link Builder#allowInsecureLoopbackHttp()}), redirects never followed, connect timeout
  *       {@link #DEFAULT_CONNECT_TIMEOUT}, whole-response timeout {@link #DEFAULT_READ_TIMEOUT}, body
@@ -109,7 +108,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   public static final Duration DEFAULT_MAX_CACHE_TTL = Duration.ofHours(1);
   /** Fraction of the time to live after which a background refresh starts: 0.8. */
   public static final double DEFAULT_REFRESH_AHEAD_RATIO = 0.8;
-  /** Least time between two refreshes started by unknown {@code kid}s: 30 seconds. */
+  /** Least time between two fetches started by unknown {@code kid}s while fetches succeed: 30 seconds. */
   public static final Duration DEFAULT_UNKNOWN_KID_COOLDOWN = Duration.ofSeconds(30);
   /**
    * How long a {@code kid} confirmed absent is rejected without a fetch: 30 seconds, no longer than
@@ -132,6 +131,8 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
   /** Longest delay between retries: 1 minute. */
   public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofMinutes(1);
+  /** Shortest RSA modulus used, in bits: 2048 (the parser's floor; the ceiling is 8192). */
+  public static final int DEFAULT_MIN_RSA_KEY_SIZE = 2048;
 
   /** A discovered {@code jwks_uri} is looked up again after this long. */
   static final Duration DISCOVERY_MAX_AGE = Duration.ofHours(24);
@@ -141,90 +142,42 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    */
   static final Duration FETCH_WATCHDOG_MARGIN = Duration.ofSeconds(1);
 
-  private static final Logger log = LoggerFactory.getLogger(RemoteKeySource.class);
-  private static final String JWKS_ACCEPT = "application/jwk-set+json, application/json;q=0.9";
-  private static final String DISCOVERY_ACCEPT = "application/json";
-  private static final long MIN_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final int MAX_ROUNDS = 4;
 
-  private final URI fixedJwksUri;
   private final String issuer;
-  private final URI discoveryUri;
-  private final boolean allowInsecureLoopbackHttp;
-  private final Set<JwsAlgorithm> expectedAlgorithms;
-  private final CachePolicy cachePolicy;
-  private final double refreshAheadRatio;
-  private final long cooldownNanos;
-  private final long maxWaitNanos;
-  private final long maxStaleNanos;
-  private final long backoffNanos;
-  private final long maxBackoffNanos;
-  private final long fetchDeadlineNanos;
   private final Duration maxWait;
+  private final long maxWaitNanos;
   private final Ticker ticker;
-  private final Clock clock;
-  private final boolean timedRefresh;
-  private final Executor executor;
-  private final HttpFetcher http;
-  private final KeySourceListener events;
-  private final Cache<String, Boolean> unknownKids;
-
-  private final ReentrantLock lock = new ReentrantLock();
-  private volatile Snapshot snapshot;
-  private volatile Discovered discovered;
-  // Written under lock, read without it on the fast path.
-  private volatile CompletableFuture<Snapshot> inFlight;
-  private volatile long inFlightSince;
-  // The HTTP exchange in progress, cancelled by close().
-  private final AtomicReference<CompletableFuture<HttpFetcher.Response>> exchange = new AtomicReference<>();
-  private volatile int failures;
-  private volatile long retryAt;
-  private volatile boolean closed;
-  // Guarded by lock.
-  private boolean unknownKidFetched;
-  private long lastUnknownKidFetch;
-  private String lastError;
-  private Instant lastErrorAt;
-  private boolean outage;
-  private boolean pastStaleWarned;
-  private long wakeGeneration;
-
-  /**
-   * The last {@code jwks_uri} found, and when (ticker nanoseconds) to look it up again: the maximum
-   * age after a success, the retry backoff after {@code failures} failed lookups since.
-   */
-  private record Discovered(URI jwksUri, long nextLookup, int failures) {}
+  private final KeyFetcher fetcher;
+  private final FetchReporter report;
+  private final Refresher refresher;
 
   private RemoteKeySource(Builder b) {
-    this.fixedJwksUri = b.jwksUri;
     this.issuer = b.issuer;
-    this.discoveryUri = b.issuer == null ? null : Urls.discoveryUri(b.issuer);
-    this.allowInsecureLoopbackHttp = b.allowInsecureLoopbackHttp;
-    this.expectedAlgorithms = b.expectedAlgorithms.isEmpty() ? Set.of()
-        : Set.copyOf(EnumSet.copyOf(b.expectedAlgorithms));
-    this.cachePolicy = new CachePolicy(b.minCacheTtl, b.defaultCacheTtl, b.maxCacheTtl);
-    this.refreshAheadRatio = b.refreshAheadRatio;
-    this.cooldownNanos = b.unknownKidCooldown.toNanos();
     this.maxWait = b.maxWait;
     this.maxWaitNanos = b.maxWait.toNanos();
-    this.maxStaleNanos = b.maxStale.toNanos();
-    this.backoffNanos = b.retryBackoff.toNanos();
-    this.maxBackoffNanos = b.maxRetryBackoff.toNanos();
-    this.fetchDeadlineNanos = b.connectTimeout.plus(b.readTimeout.multipliedBy(2)).plus(FETCH_WATCHDOG_MARGIN).toNanos();
     this.ticker = b.ticker;
-    this.clock = b.clock;
-    // A timer needs real time; with an injected ticker, refreshes are driven by calls only.
-    this.timedRefresh = b.ticker == Ticker.systemTicker();
-    this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
-    HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout);
-    this.http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor,
+    Executor executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
+    // A timer needs real time; with an injected ticker, due fetches start on calls only (or on the
+    // timers a test injects along with its ticker).
+    Timers timers = b.timers != null ? b.timers : b.ticker == Ticker.systemTicker() ? Timers.system() : Timers.NONE;
+    Duration fetchDeadline = b.connectTimeout.plus(b.readTimeout.multipliedBy(2)).plus(FETCH_WATCHDOG_MARGIN);
+    this.report = new FetchReporter(b.listener, b.maxStale, b.clock);
+    HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout, b.sslContext);
+    HttpFetcher http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor,
         b.transport);
-    this.events = new SafeListener(b.listener);
-    this.unknownKids = Caffeine.newBuilder()
-        .maximumSize(b.maxUnknownKids)
-        .expireAfterWrite(b.unknownKidTtl)
-        .ticker(b.ticker::read)
-        .executor(Runnable::run)
-        .build();
+    Set<JwsAlgorithm> expected = b.expectedAlgorithms.isEmpty() ? Set.of()
+        : Set.copyOf(EnumSet.copyOf(b.expectedAlgorithms));
+    JwksLocator locator = new JwksLocator(b.jwksUri, b.issuer, b.allowInsecureLoopbackHttp, expected,
+        b.retryBackoff, b.maxRetryBackoff, b.ticker, http, report.events());
+    this.fetcher = new KeyFetcher(locator, new CachePolicy(b.minCacheTtl, b.defaultCacheTtl, b.maxCacheTtl),
+        b.refreshAheadRatio, b.maxStale, b.minRsaKeySize, b.ticker, b.clock, http);
+    RefreshState state = new RefreshState(b.unknownKidCooldown.toNanos(), b.retryBackoff.toNanos(),
+        b.maxRetryBackoff.toNanos(), fetchDeadline.toNanos(), maxWaitNanos, timers != Timers.NONE);
+    // A first sighting is kept long enough to span the wait for the next allowed fetch.
+    UnknownKids unknownKids = new UnknownKids(b.maxUnknownKids, b.unknownKidTtl,
+        b.unknownKidCooldown.plus(b.maxRetryBackoff).plus(fetchDeadline), b.ticker);
+    this.refresher = new Refresher(state, unknownKids, fetcher, report, executor, timers, b.ticker, fetchDeadline);
   }
 
   /** A builder with the defaults above; set {@link Builder#jwksUri} or {@link Builder#discovery}. */
@@ -236,63 +189,47 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    * The candidate keys for a token, from memory whenever the cache allows.
    *
    * @throws KeySourceException when no keys may be served (nothing cached and the fetch failed or
-   *     took longer than the wait bound; keys past the stale bound; an unknown {@code kid} that could
-   *     not be checked because the provider is failing; or the source is closed)
+   *     took longer than the wait bound; keys past the stale bound; an unknown {@code kid} that no
+   *     fetch started after it was first seen could check yet; or the source is closed), with the
+   *     time until the next fetch is allowed as its retry-after hint when there is one
    */
   @Override
   public List<VerificationKey> keys(String kid, JwsAlgorithm algorithm) throws KeySourceException {
-    if (closed) {
-      throw new KeySourceException("key source for " + source() + " is closed");
+    if (refresher.closed()) {
+      throw closedException();
     }
     long now = ticker.read();
-    Snapshot snap = snapshot;
+    refresher.pollIfDue(now);
+    Snapshot snap = refresher.snapshot();
     if (snap != null && now - snap.staleUntil() < 0) {
-      if (now - snap.refreshAt() >= 0) {
-        refreshInBackground(now);
-      }
-      List<VerificationKey> found = lookup(snap, kid, algorithm);
+      List<VerificationKey> found = snap.keysFor(kid, algorithm);
       if (!found.isEmpty() || kid == null) {
         if (now - snap.expiresAt() >= 0) {
-          events.servedStale(snap.jwksUri(), Duration.ofNanos(now - snap.expiresAt()));
+          report.servedStale(snap, now);
         }
         return found;
       }
-      return unknownKid(kid, algorithm, now, snap);
+      return unknownKid(kid, algorithm, snap, System.nanoTime() + maxWaitNanos, -1);
     }
-    return awaitUsable(kid, algorithm, now, snap);
+    return keysMissing(kid, algorithm, snap, now);
   }
 
   /**
-   * Starts a fetch now, or joins the one in flight, ignoring the time to live and the cooldown: for
-   * warming up at start-up ({@code refresh().get(...)} fails fast on a misconfiguration) or for an
-   * operator's "reload keys" action. Never blocks.
+   * Starts a fetch now, or joins the one in flight, ignoring the time to live, the cooldown and the
+   * backoff: for warming up at start-up ({@code refresh().get(...)} fails fast on a
+   * misconfiguration) or for an operator's "reload keys" action. Never blocks.
    *
    * @return completes with the health after the fetch, or exceptionally with a
-   *     {@link KeySourceException} when it failed (the cached keys are kept); it completes on the
-   *     executor set with {@link Builder#executor}, where stages chained on it without an executor
-   *     also run
+   *     {@link KeySourceException} when it failed (the cached keys are kept) or the source is, or
+   *     gets, closed; it completes on the executor set with {@link Builder#executor}, where stages
+   *     chained on it without an executor also run
    */
   public CompletableFuture<KeySourceHealth> refresh() {
-    if (closed) {
-      return CompletableFuture.failedFuture(new KeySourceException("key source for " + source() + " is closed"));
-    }
     long now = ticker.read();
-    expireIfLost(now);
-    CompletableFuture<Snapshot> fetch;
-    boolean start = false;
-    lock.lock();
-    try {
-      fetch = inFlight;
-      if (fetch == null) {
-        fetch = newFetchLocked(now);
-        start = true;
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (start) {
-      watch(fetch);
-      startFetch(fetch);
+    refresher.pollIfDue(now); // gives up a lost fetch first
+    CompletableFuture<Snapshot> fetch = refresher.refreshNow(now);
+    if (fetch == null) {
+      return CompletableFuture.failedFuture(closedException());
     }
     return fetch.handle((snap, error) -> {
       if (error != null) {
@@ -305,20 +242,10 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   /** The current state, computed from memory. */
   public KeySourceHealth health() {
     long now = ticker.read();
-    Snapshot snap = snapshot;
-    int failed;
-    String error;
-    Instant errorAt;
-    lock.lock();
-    try {
-      failed = failures;
-      error = lastError;
-      errorAt = lastErrorAt;
-    } finally {
-      lock.unlock();
-    }
+    Snapshot snap = refresher.snapshot();
+    int failed = refresher.failures();
     KeySourceHealth.Status status;
-    if (closed) {
+    if (refresher.closed()) {
       status = KeySourceHealth.Status.UNAVAILABLE;
     } else if (snap == null) {
       status = failed > 0 ? KeySourceHealth.Status.UNAVAILABLE : KeySourceHealth.Status.LOADING;
@@ -329,43 +256,26 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     } else {
       status = KeySourceHealth.Status.UNAVAILABLE;
     }
-    List<String> kids = snap == null ? List.of() : names(snap.keys().keys());
-    return new KeySourceHealth(status, source(), kids,
-        java.util.Optional.ofNullable(snap == null ? null : snap.confirmedAtWall()),
-        java.util.Optional.ofNullable(snap == null ? null : Duration.ofNanos(now - snap.confirmedAt())),
-        java.util.Optional.ofNullable(error), java.util.Optional.ofNullable(errorAt), failed);
+    List<String> kids = snap == null ? List.of() : FetchReporter.names(snap.keys().keys());
+    return new KeySourceHealth(status, fetcher.source(snap), kids,
+        Optional.ofNullable(snap == null ? null : snap.confirmedAtWall()),
+        Optional.ofNullable(snap == null ? null : Duration.ofNanos(now - snap.confirmedAt())),
+        report.lastError(), report.lastErrorAt(), failed);
   }
 
   /**
-   * Stops timed refreshes, cancels the HTTP exchange in flight, and fails calls from now on with
-   * {@link KeySourceException}. Callers waiting for a fetch are released at once; a fetch that
-   * completes anyway changes nothing and reports nothing. Releases the HTTP client the source
-   * created (shut down on JDK 21 and later; before that, it stops once no longer referenced); a
-   * client shared by an {@link IssuerRegistry} is the registry's to release. Idempotent.
+   * Stops timed refreshes (removing them from the timer queue), cancels the HTTP exchange in flight,
+   * and fails calls from now on with {@link KeySourceException}. Callers waiting for a fetch are
+   * released at once; a fetch that completes anyway changes nothing and reports nothing. Releases
+   * the HTTP client the source created (shut down on JDK 21 and later; before that, it stops once no
+   * longer referenced); a client shared by an {@link IssuerRegistry} is the registry's to release.
+   * Idempotent.
    */
   @Override
   public void close() {
-    CompletableFuture<Snapshot> fetch;
-    lock.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      wakeGeneration++;
-      fetch = inFlight;
-    } finally {
-      lock.unlock();
+    if (refresher.close()) {
+      fetcher.close();
     }
-    if (fetch != null) {
-      fetch.cancel(false);
-    }
-    CompletableFuture<HttpFetcher.Response> running = exchange.getAndSet(null);
-    if (running != null) {
-      running.cancel(false);
-    }
-    http.close();
-    unknownKids.invalidateAll();
   }
 
   @Override
@@ -373,642 +283,124 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     return "RemoteKeySource[" + (issuer != null ? "issuer=" + issuer + ", " : "") + "source=" + source() + "]";
   }
 
-  // ---- the request path ----
-
-  private static List<VerificationKey> lookup(Snapshot snap, String kid, JwsAlgorithm algorithm) {
-    return kid == null ? snap.keys().keys() : snap.keys().keys(kid, algorithm);
-  }
-
-  private List<VerificationKey> unknownKid(String kid, JwsAlgorithm algorithm, long now, Snapshot seen)
-      throws KeySourceException {
+  /**
+   * A {@code kid} the cached keys lack. Loops over fetches (joined, started or awaited), each later
+   * than the one before, until one holds the key, one started after the {@code kid} was first seen
+   * confirms it absent, or no fetch may start yet; all within the caller's deadline.
+   *
+   * @param deadline {@link System#nanoTime()} by which the caller gives up waiting
+   * @param seenBefore the number of the last fetch started before the caller first looked, for a
+   *     {@code kid} not remembered yet; -1 for "now"
+   */
+  private List<VerificationKey> unknownKid(String kid, JwsAlgorithm algorithm, Snapshot seen, long deadline,
+      long seenBefore) throws KeySourceException {
     Snapshot snap = seen;
-    if (unknownKids.getIfPresent(kid) != null) {
-      if (failures > 0) {
-        // As on the rate-limited path below: while the last fetch failed, a kid that was absent
-        // before may have been published since, and cannot be checked.
-        throw failingProvider(snap);
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      Refresher.Step step = refresher.unknownKid(kid, algorithm, snap, seenBefore, ticker.read());
+      switch (step.kind()) {
+        case FOUND:
+          return step.keys();
+        case REJECT:
+          report.rejected(step.snapshot().jwksUri(), kid);
+          return List.of();
+        case UNAVAILABLE:
+          if (refresher.closed()) {
+            throw closedException();
+          }
+          Duration retryAfter = Duration.ofNanos(step.delay());
+          report.rateLimited(step.snapshot().jwksUri(), kid, retryAfter);
+          throw unknownKidUnavailable(step, retryAfter);
+        default:
+          if (step.waitsForNext()) {
+            report.rateLimited(step.snapshot().jwksUri(), kid, Duration.ofNanos(step.delay()));
+          }
+          Snapshot fresh = await(step.fetch(), deadline);
+          List<VerificationKey> found = fresh.keysFor(kid, algorithm);
+          if (!found.isEmpty()) {
+            return found;
+          }
+          snap = fresh; // the next round decides whether this fetch confirmed the kid absent
       }
-      events.unknownKidRejected(snap.jwksUri(), kid);
-      return List.of();
     }
-    expireIfLost(now);
-    CompletableFuture<Snapshot> fetch;
-    boolean start = false;
-    boolean failing;
-    lock.lock();
-    try {
-      Snapshot current = snapshot;
-      if (current != snap && current != null) {
-        // A fetch completed since we looked: it may hold the key.
-        List<VerificationKey> found = lookup(current, kid, algorithm);
-        if (!found.isEmpty()) {
-          return found;
-        }
-        snap = current;
-      }
-      fetch = inFlight;
-      if (fetch == null && !closed && (!unknownKidFetched || now - lastUnknownKidFetch >= cooldownNanos)) {
-        unknownKidFetched = true;
-        lastUnknownKidFetch = now;
-        fetch = newFetchLocked(now);
-        start = true;
-      }
-      failing = failures > 0;
-    } finally {
-      lock.unlock();
-    }
-    if (fetch == null) {
-      events.refreshRateLimited(snap.jwksUri(), kid);
-      if (log.isDebugEnabled()) {
-        log.debug("Unknown kid {} for {}: refresh rate-limited", Logs.safe(kid), snap.jwksUri());
-      }
-      if (failing) {
-        // We cannot tell a rotation from a forgery while the provider fails: "could not check".
-        throw failingProvider(snap);
-      }
-      events.unknownKidRejected(snap.jwksUri(), kid);
-      return List.of();
-    }
-    if (start) {
-      if (log.isDebugEnabled()) {
-        log.debug("Unknown kid {} for {}: refreshing", Logs.safe(kid), snap.jwksUri());
-      }
-      watch(fetch);
-      startFetch(fetch);
-    }
-    Snapshot fresh = await(fetch);
-    List<VerificationKey> found = lookup(fresh, kid, algorithm);
-    if (found.isEmpty()) {
-      rememberUnknown(fresh, kid);
-    }
-    return found;
+    throw unavailable("unknown kid for " + snap.jwksUri() + ": no fetch has checked it yet",
+        refresher.backoffDelay(), null);
   }
 
-  private KeySourceException failingProvider(Snapshot snap) {
-    return new KeySourceException("unknown kid and the key provider " + snap.jwksUri()
-        + " is failing: " + lastErrorOrUnknown());
+  private KeySourceException unknownKidUnavailable(Refresher.Step step, Duration retryAfter) {
+    String why = step.failing() ? "the key provider is failing: " + report.lastErrorOrUnknown()
+        : "no fetch has checked it yet";
+    return unavailable("unknown kid for " + step.snapshot().jwksUri() + ": " + why, retryAfter, null);
   }
 
-  private List<VerificationKey> awaitUsable(String kid, JwsAlgorithm algorithm, long now, Snapshot seen)
+  /** No keys may be served: none yet, or {@code seen} past the stale bound. */
+  private List<VerificationKey> keysMissing(String kid, JwsAlgorithm algorithm, Snapshot seen, long now)
       throws KeySourceException {
     if (seen != null) {
-      warnPastStaleOnce(seen, now);
+      report.pastStale(seen, now);
     }
-    expireIfLost(now);
-    CompletableFuture<Snapshot> fetch = null;
-    boolean start = false;
-    Snapshot current;
-    lock.lock();
-    try {
-      current = snapshot;
-      if (current == seen || current == null || now - current.staleUntil() >= 0) {
-        fetch = inFlight;
-        if (fetch == null && !closed && (failures == 0 || now - retryAt >= 0)) {
-          fetch = newFetchLocked(now);
-          start = true;
+    long deadline = System.nanoTime() + maxWaitNanos;
+    Refresher.Step step = refresher.keysMissing(seen, now);
+    switch (step.kind()) {
+      case RETRY:
+        return keys(kid, algorithm); // a fetch completed meanwhile
+      case UNAVAILABLE:
+        if (refresher.closed()) {
+          throw closedException();
         }
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (fetch == null) {
-      if (current != seen && current != null && now - current.staleUntil() < 0) {
-        return keys(kid, algorithm); // a fetch completed meanwhile: answer from it
-      }
-      throw new KeySourceException("keys from " + source() + " are unavailable: "
-          + lastErrorOrUnknown() + " (retrying with backoff)");
-    }
-    if (start) {
-      watch(fetch);
-      startFetch(fetch);
-    }
-    Snapshot fresh = await(fetch);
-    List<VerificationKey> found = lookup(fresh, kid, algorithm);
-    if (found.isEmpty() && kid != null) {
-      rememberUnknown(fresh, kid);
-    }
-    return found;
-  }
-
-  private void rememberUnknown(Snapshot snap, String kid) {
-    unknownKids.put(kid, Boolean.TRUE);
-    events.unknownKidRejected(snap.jwksUri(), kid);
-    if (log.isDebugEnabled()) {
-      log.debug("Unknown kid {} rejected: not in the JWKS from {}", Logs.safe(kid), snap.jwksUri());
+        throw unavailable("keys from " + source() + " are unavailable: " + report.lastErrorOrUnknown()
+            + " (retrying with backoff)", Duration.ofNanos(step.delay()), null);
+      default:
+        Snapshot fresh = await(step.fetch(), deadline);
+        List<VerificationKey> found = fresh.keysFor(kid, algorithm);
+        if (found.isEmpty() && kid != null) {
+          // Absent only if a fetch that started after this call confirms it, as for any unknown kid.
+          return unknownKid(kid, algorithm, fresh, deadline, step.startedBefore());
+        }
+        return found;
     }
   }
 
-  private Snapshot await(CompletableFuture<Snapshot> fetch) throws KeySourceException {
+  private Snapshot await(CompletableFuture<Snapshot> fetch, long deadline) throws KeySourceException {
     try {
-      return fetch.get(maxWaitNanos, TimeUnit.NANOSECONDS);
+      return fetch.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new KeySourceException("no keys from " + source() + " within " + maxWait);
+      throw unavailable("no keys from " + source() + " within " + maxWait, null, null);
     } catch (ExecutionException | CancellationException e) {
       throw unavailable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KeySourceException("interrupted while waiting for keys from " + source());
+      throw unavailable("interrupted while waiting for keys from " + source(), null, null);
     }
   }
 
   private KeySourceException unavailable(Throwable error) {
-    if (closed || error instanceof CancellationException) {
-      return new KeySourceException("key source for " + source() + " is closed");
+    if (refresher.closed() || error instanceof CancellationException) {
+      return closedException();
     }
     FetchException failure = HttpFetcher.failure(error);
-    return new KeySourceException("keys from " + source() + " are unavailable: " + failure.getMessage(), failure);
+    return unavailable("keys from " + source() + " are unavailable: " + failure.getMessage(),
+        refresher.backoffDelay(), failure);
   }
 
-  private String lastErrorOrUnknown() {
-    lock.lock();
-    try {
-      return lastError == null ? "no successful fetch yet" : lastError;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void warnPastStaleOnce(Snapshot snap, long now) {
-    boolean warn;
-    lock.lock();
-    try {
-      warn = !pastStaleWarned && snapshot == snap;
-      if (warn) {
-        pastStaleWarned = true;
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (warn) {
-      log.warn("Keys from {} are {} past their time to live, beyond the stale bound: tokens cannot be "
-          + "checked until a fetch succeeds", snap.jwksUri(), Duration.ofNanos(now - snap.expiresAt()));
-    }
-  }
-
-  // ---- refreshing ----
-
-  /** Starts a background refresh unless one is in flight or the retry backoff forbids it. */
-  private boolean refreshInBackground(long now) {
-    expireIfLost(now);
-    if (inFlight != null) {
-      return true;
-    }
-    if (closed || (failures > 0 && now - retryAt < 0)) {
-      return false;
-    }
-    CompletableFuture<Snapshot> fetch;
-    lock.lock();
-    try {
-      if (inFlight != null) {
-        return true;
-      }
-      if (closed || (failures > 0 && now - retryAt < 0)) {
-        return false;
-      }
-      fetch = newFetchLocked(now);
-    } finally {
-      lock.unlock();
-    }
-    watch(fetch);
-    try {
-      executor.execute(() -> startFetch(fetch));
-    } catch (Throwable e) {
-      // Whatever the executor throws, the fetch must end, or no refresh would ever start again.
-      finish(fetch, null, new FetchException(e instanceof RejectedExecutionException
-          ? "refresh rejected by the executor"
-          : "refresh not started: the executor threw " + e.getClass().getSimpleName()));
-      if (e instanceof Error) {
-        throw (Error) e;
-      }
-    }
-    return true;
-  }
-
-  /** Under the lock: a new fetch, now in flight. */
-  private CompletableFuture<Snapshot> newFetchLocked(long now) {
-    CompletableFuture<Snapshot> fetch = new CompletableFuture<>();
-    inFlight = fetch;
-    inFlightSince = now;
-    return fetch;
-  }
-
-  // The watchdog. A fetch ends by itself within its deadline (each exchange has one), unless its task
-  // was lost: an executor that discards tasks, or one shut down with shutdownNow. Then the fetch is
-  // failed, so waiting callers and refresh() are released and a later call can start a new one. Calls
-  // check it against the ticker (so tests can simulate it); with the system ticker a timer does too,
-  // for when no calls come.
-  private void expireIfLost(long now) {
-    CompletableFuture<Snapshot> fetch = inFlight;
-    if (fetch == null || now - inFlightSince < fetchDeadlineNanos) {
-      return;
-    }
-    long since;
-    lock.lock();
-    try {
-      if (inFlight != fetch) {
-        return;
-      }
-      since = inFlightSince;
-    } finally {
-      lock.unlock();
-    }
-    if (now - since >= fetchDeadlineNanos) {
-      finish(fetch, null, new FetchException("fetch did not complete within "
-          + Duration.ofNanos(fetchDeadlineNanos)), since + fetchDeadlineNanos);
-    }
-  }
-
-  private void watch(CompletableFuture<Snapshot> fetch) {
-    if (!timedRefresh) {
-      return;
-    }
-    WeakReference<RemoteKeySource> self = new WeakReference<>(this);
-    // On the JDK's default async pool, not this source's executor: that may be what lost the fetch.
-    CompletableFuture.delayedExecutor(fetchDeadlineNanos, TimeUnit.NANOSECONDS).execute(() -> {
-      RemoteKeySource source = self.get();
-      if (source != null && !fetch.isDone()) {
-        source.expireIfLost(source.ticker.read());
-      }
-    });
-  }
-
-  /** Runs the discovery (when due) and JWKS exchange; completes {@code promise}. Never blocks. */
-  private void startFetch(CompletableFuture<Snapshot> promise) {
-    if (promise.isDone()) {
-      return; // given up by the watchdog, or the source was closed, before the task ran
-    }
-    CompletableFuture<Snapshot> work;
-    try {
-      work = jwksUri().thenCompose(uri -> {
-        if (promise.isDone()) {
-          throw new CancellationException(); // closed, or given up, while discovery ran
-        }
-        Snapshot old = snapshot;
-        String etag = old != null && uri.equals(old.jwksUri()) ? old.etag() : null;
-        return send(http.get(uri, JWKS_ACCEPT, etag)).thenApply(response -> accept(uri, response, old));
-      });
-    } catch (RuntimeException e) {
-      work = CompletableFuture.failedFuture(e);
-    }
-    work.whenComplete((snap, error) -> finish(promise, snap, error));
-  }
-
-  /** Remembers the exchange so that close() can cancel it, until it completes. */
-  private CompletableFuture<HttpFetcher.Response> send(CompletableFuture<HttpFetcher.Response> started) {
-    exchange.set(started);
-    if (closed) {
-      started.cancel(false); // close() ran before the exchange was remembered
-    }
-    started.whenComplete((response, error) -> exchange.compareAndSet(started, null));
-    return started;
-  }
-
-  private CompletableFuture<URI> jwksUri() {
-    if (fixedJwksUri != null) {
-      return CompletableFuture.completedFuture(fixedJwksUri);
-    }
-    Discovered known = discovered;
-    if (known != null && ticker.read() - known.nextLookup() < 0) {
-      return CompletableFuture.completedFuture(known.jwksUri());
-    }
-    CompletableFuture<URI> found = send(http.get(discoveryUri, DISCOVERY_ACCEPT, null))
-        .handle((response, error) -> {
-          if (closed) {
-            throw new CancellationException();
-          }
-          if (error != null) {
-            throw new CompletionException(
-                new FetchException("discovery: " + HttpFetcher.failure(error).getMessage()));
-          }
-          if (response.status() != 200) {
-            throw new CompletionException(new FetchException("discovery: HTTP " + response.status()
-                + (response.status() / 100 == 3 ? " (redirects are not followed)" : "")));
-          }
-          try {
-            Discovery.Metadata metadata = Discovery.parse(response.body(), issuer, allowInsecureLoopbackHttp);
-            onDiscovered(metadata, known);
-            return metadata.jwksUri();
-          } catch (FetchException e) {
-            throw new CompletionException(e);
-          }
-        });
-    if (known == null) {
-      return found;
-    }
-    return found.exceptionally(error -> {
-      if (closed) {
-        throw new CancellationException();
-      }
-      // Keep the known jwks_uri, and look it up again after a backoff rather than on every fetch:
-      // otherwise each fetch would first wait on the failing discovery host.
-      int failed = known.failures() + 1;
-      discovered = new Discovered(known.jwksUri(), ticker.read() + backoff(failed), failed);
-      log.debug("Discovery for {} failed again ({}, {} in a row); keeping jwks_uri {}", issuer,
-          HttpFetcher.failure(error).getMessage(), failed, known.jwksUri());
-      return known.jwksUri();
-    });
-  }
-
-  private void onDiscovered(Discovery.Metadata metadata, Discovered previous) {
-    discovered = new Discovered(metadata.jwksUri(), ticker.read() + DISCOVERY_MAX_AGE.toNanos(), 0);
-    if (previous != null && previous.jwksUri().equals(metadata.jwksUri())) {
-      return;
-    }
-    // The jwks_uri is the provider's too, but java.net.URI refuses control and space characters, so
-    // it cannot break a log line; the algorithm names below are free text and are sanitised.
-    log.info("Issuer {} publishes its keys at {}", issuer, metadata.jwksUri());
-    events.discovered(issuer, metadata.jwksUri());
-    if (expectedAlgorithms.isEmpty()) {
-      return;
-    }
-    Set<String> allowed = new TreeSet<>();
-    expectedAlgorithms.forEach(a -> allowed.add(a.jwsName()));
-    if (metadata.signingAlgorithms().isEmpty()) {
-      log.debug("Issuer {} lists no id_token_signing_alg_values_supported", issuer);
-    } else if (metadata.signingAlgorithms().stream().noneMatch(allowed::contains)) {
-      log.warn("Issuer {} signs ID tokens with {} but the validator allows only {}: no token from it "
-          + "will validate", issuer, Logs.safe(new TreeSet<>(metadata.signingAlgorithms())), allowed);
-    } else if (!metadata.signingAlgorithms().containsAll(allowed)) {
-      log.debug("Issuer {} supports {}; allowed {}", issuer, Logs.safe(new TreeSet<>(metadata.signingAlgorithms())),
-          allowed);
-    }
-  }
-
-  /** Turns a response into the next snapshot, or fails; a bad response never replaces good keys. */
-  private Snapshot accept(URI uri, HttpFetcher.Response response, Snapshot old) {
-    long now = ticker.read();
-    int status = response.status();
-    if (status == 304) {
-      if (old != null && old.etag() != null && uri.equals(old.jwksUri())) {
-        Duration ttl = cachePolicy.timeToLive(response.headers());
-        return newSnapshot(uri, old.keys(), response.headers().firstValue("etag").orElse(old.etag()), ttl, true, now);
-      }
-      throw new CompletionException(new FetchException("JWKS: HTTP 304 to an unconditional request"));
-    }
-    if (status != 200) {
-      throw new CompletionException(new FetchException("JWKS: HTTP " + status
-          + (status / 100 == 3 ? " (redirects are not followed)" : "")));
-    }
-    KeySet keys;
-    try {
-      keys = KeySet.parse(new String(response.body(), StandardCharsets.UTF_8));
-    } catch (KeySetException e) {
-      throw new CompletionException(new FetchException("JWKS refused (" + e.reason() + "): " + e.getMessage()));
-    }
-    if (keys.keys().isEmpty()) {
-      throw new CompletionException(new FetchException("JWKS has no usable signing key ("
-          + keys.skippedKeys().size() + " skipped)"));
-    }
-    Duration ttl = cachePolicy.timeToLive(response.headers());
-    return newSnapshot(uri, keys, response.headers().firstValue("etag").orElse(null), ttl, false, now);
-  }
-
-  private Snapshot newSnapshot(URI uri, KeySet keys, String etag, Duration ttl, boolean notModified, long now) {
-    long ttlNanos = ttl.toNanos();
-    long expiresAt = now + ttlNanos;
-    return new Snapshot(uri, keys, etag, ttl, notModified, now, clock.instant(),
-        now + (long) (ttlNanos * refreshAheadRatio), expiresAt, expiresAt + maxStaleNanos);
-  }
-
-  private void finish(CompletableFuture<Snapshot> promise, Snapshot snap, Throwable error) {
-    finish(promise, snap, error, ticker.read());
+  private KeySourceException closedException() {
+    return new KeySourceException("key source for " + source() + " is closed");
   }
 
   /**
-   * Ends the fetch {@code promise}, which failed at ticker time {@code at} if {@code error} is set.
-   * Does nothing when the fetch has already been ended (the watchdog gave up on it) or the source is
-   * closed: the snapshot, the health, the logs and the listener are left as they are.
+   * The exception for "could not check", with a retry-after hint when one is known.
+   *
+   * @param retryAfter the time until the next fetch may start, or null when unknown
    */
-  private void finish(CompletableFuture<Snapshot> promise, Snapshot snap, Throwable error, long at) {
-    if (error == null) {
-      Snapshot old;
-      boolean recovered;
-      int failed;
-      lock.lock();
-      try {
-        if (closed || inFlight != promise) {
-          return;
-        }
-        old = snapshot;
-        snapshot = snap; // before inFlight is cleared, so no caller can miss both
-        inFlight = null;
-        failed = failures;
-        failures = 0;
-        recovered = outage;
-        outage = false;
-        pastStaleWarned = false;
-        lastError = null;
-        lastErrorAt = null;
-      } finally {
-        lock.unlock();
-      }
-      scheduleWakeUp(snap.refreshAt() - ticker.read());
-      reportSuccess(old, snap, recovered, failed);
-      promise.complete(snap);
-      return;
+  private static KeySourceException unavailable(String message, Duration retryAfter, Throwable cause) {
+    if (retryAfter == null) {
+      return cause == null ? new KeySourceException(message) : new KeySourceException(message, cause);
     }
-    FetchException failure = HttpFetcher.failure(error);
-    String reason = failure.getMessage();
-    boolean firstOfOutage;
-    int failed;
-    long delay;
-    lock.lock();
-    try {
-      if (closed || inFlight != promise) {
-        return;
-      }
-      inFlight = null;
-      failed = ++failures;
-      delay = backoff(failed);
-      retryAt = at + delay;
-      lastError = reason;
-      lastErrorAt = clock.instant();
-      firstOfOutage = !outage;
-      outage = true;
-    } finally {
-      lock.unlock();
-    }
-    scheduleWakeUp(at + delay - ticker.read());
-    URI source = source();
-    if (firstOfOutage) {
-      Snapshot current = snapshot;
-      log.warn("Fetching keys from {} failed: {}; {}", source, reason, current == null
-          ? "no keys cached, tokens cannot be checked until a fetch succeeds"
-          : "serving the cached keys for up to " + Duration.ofNanos(maxStaleNanos) + " past their time to live");
-    } else if (log.isDebugEnabled()) {
-      log.debug("Fetching keys from {} failed again ({} in a row): {}", source, failed, reason);
-    }
-    events.fetchFailed(source, reason, failed);
-    promise.completeExceptionally(failure);
-  }
-
-  private long backoff(int failed) {
-    int doublings = Math.min(failed - 1, 30);
-    long delay = backoffNanos << doublings;
-    return delay <= 0 || delay > maxBackoffNanos ? maxBackoffNanos : delay;
-  }
-
-  private void reportSuccess(Snapshot old, Snapshot snap, boolean recovered, int failed) {
-    URI uri = snap.jwksUri();
-    if (recovered) {
-      log.info("Fetched keys from {} again after {} failed attempts", uri, failed);
-    }
-    events.fetched(uri, snap.notModified(), snap.keys().keys().size(), snap.timeToLive());
-    if (log.isDebugEnabled()) {
-      log.debug("Fetched keys from {}{}: {} keys, fresh for {}", uri, snap.notModified() ? " (not modified)" : "",
-          snap.keys().keys().size(), snap.timeToLive());
-    }
-    if (snap.notModified()) {
-      return;
-    }
-    List<VerificationKey> before = old == null ? List.of() : old.keys().keys();
-    List<VerificationKey> after = snap.keys().keys();
-    List<String> added = names(minus(after, before));
-    List<String> removed = names(minus(before, after));
-    if (!added.isEmpty() || !removed.isEmpty()) {
-      log.info("Keys from {} changed: added {}, removed {}", uri, Logs.safe(added), Logs.safe(removed));
-      events.keysChanged(uri, added, removed);
-    }
-    // One line per skipped key when the set of skipped keys changes, not on every fetch.
-    Set<KeySet.SkippedKey> skippedBefore = old == null ? Set.of() : new HashSet<>(old.keys().skippedKeys());
-    for (KeySet.SkippedKey skipped : snap.keys().skippedKeys()) {
-      if (!skippedBefore.contains(skipped)) {
-        switch (skipped.reason()) {
-          case WEAK_KEY:
-          case INVALID_PARAMETERS:
-          case DUPLICATE_KID:
-            log.warn("Key {} from {} is not used: {}", Logs.safe(skipped.kid()), uri, skipped.reason());
-            break;
-          default:
-            log.info("Key {} from {} is not used: {}", Logs.safe(skipped.kid()), uri, skipped.reason());
-        }
-      }
-    }
-  }
-
-  private static List<VerificationKey> minus(List<VerificationKey> keys, List<VerificationKey> remove) {
-    Set<VerificationKey> drop = new HashSet<>(remove);
-    List<VerificationKey> out = new ArrayList<>();
-    for (VerificationKey key : keys) {
-      if (!drop.contains(key)) {
-        out.add(key);
-      }
-    }
-    return out;
-  }
-
-  private static List<String> names(List<VerificationKey> keys) {
-    List<String> names = new ArrayList<>(keys.size());
-    for (VerificationKey key : keys) {
-      names.add(key.kid().orElse(key.thumbprint()));
-    }
-    return List.copyOf(names);
-  }
-
-  // Timed refresh: a wake-up at refreshAt (or retryAt) on the JDK's shared delay thread, handed to
-  // the executor. A weak reference lets an abandoned source be collected before its timer fires.
-  private void scheduleWakeUp(long delayNanos) {
-    if (!timedRefresh || closed) {
-      return;
-    }
-    long generation;
-    lock.lock();
-    try {
-      generation = ++wakeGeneration;
-    } finally {
-      lock.unlock();
-    }
-    WeakReference<RemoteKeySource> self = new WeakReference<>(this);
-    Executor delayed = CompletableFuture.delayedExecutor(Math.max(delayNanos, MIN_WAKE_NANOS),
-        TimeUnit.NANOSECONDS, executor);
-    delayed.execute(() -> {
-      RemoteKeySource source = self.get();
-      if (source != null) {
-        source.wake(generation);
-      }
-    });
-  }
-
-  private void wake(long generation) {
-    lock.lock();
-    try {
-      if (closed || generation != wakeGeneration) {
-        return;
-      }
-    } finally {
-      lock.unlock();
-    }
-    long now = ticker.read();
-    Snapshot snap = snapshot;
-    if (snap != null && now - snap.refreshAt() < 0) {
-      scheduleWakeUp(snap.refreshAt() - now);
-    } else if (!refreshInBackground(now)) {
-      scheduleWakeUp(retryAt - now);
-    }
+    return cause == null ? new KeySourceException(message, retryAfter)
+        : new KeySourceException(message, cause, retryAfter);
   }
 
   private URI source() {
-    Snapshot snap = snapshot;
-    if (snap != null) {
-      return snap.jwksUri();
-    }
-    if (fixedJwksUri != null) {
-      return fixedJwksUri;
-    }
-    Discovered known = discovered;
-    return known != null ? known.jwksUri() : discoveryUri;
-  }
-
-  /** Protects the source from a listener that throws. */
-  private static final class SafeListener implements KeySourceListener {
-    private final KeySourceListener delegate;
-
-    SafeListener(KeySourceListener delegate) {
-      this.delegate = delegate;
-    }
-
-    private void run(Runnable event) {
-      try {
-        event.run();
-      } catch (RuntimeException e) {
-        log.debug("A KeySourceListener threw {}", e.getClass().getName());
-      }
-    }
-
-    @Override
-    public void fetched(URI source, boolean notModified, int keyCount, Duration timeToLive) {
-      run(() -> delegate.fetched(source, notModified, keyCount, timeToLive));
-    }
-
-    @Override
-    public void fetchFailed(URI source, String reason, int consecutiveFailures) {
-      run(() -> delegate.fetchFailed(source, reason, consecutiveFailures));
-    }
-
-    @Override
-    public void keysChanged(URI source, List<String> added, List<String> removed) {
-      run(() -> delegate.keysChanged(source, added, removed));
-    }
-
-    @Override
-    public void servedStale(URI source, Duration pastExpiry) {
-      run(() -> delegate.servedStale(source, pastExpiry));
-    }
-
-    @Override
-    public void refreshRateLimited(URI source, String kid) {
-      run(() -> delegate.refreshRateLimited(source, kid));
-    }
-
-    @Override
-    public void unknownKidRejected(URI source, String kid) {
-      run(() -> delegate.unknownKidRejected(source, kid));
-    }
-
-    @Override
-    public void discovered(String issuer, URI jwksUri) {
-      run(() -> delegate.discovered(issuer, jwksUri));
-    }
+    return fetcher.source(refresher.snapshot());
   }
 
   /**
@@ -1031,6 +423,8 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     private Duration maxWait = DEFAULT_MAX_WAIT;
     private Duration maxStale = DEFAULT_MAX_STALE;
     Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT; // read by IssuerRegistry to share clients
+    SSLContext sslContext; // likewise
+    private int minRsaKeySize = DEFAULT_MIN_RSA_KEY_SIZE;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
@@ -1040,6 +434,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Executor executor;
     HttpClient httpClient; // shared by IssuerRegistry
+    Timers timers; // for tests: timers driven by a simulated ticker
     HttpFetcher.Transport transport; // set by IssuerRegistry: address-checked fetches (GuardedHttp)
 
     private Builder() {}
@@ -1079,6 +474,17 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     public Builder discovery(String issuer) {
       this.issuer = Objects.requireNonNull(issuer, "issuer");
       this.jwksUri = null;
+      return this;
+    }
+
+    /**
+     * The TLS context for HTTPS fetches (default: the JDK's, which trusts the JDK's CA certificates):
+     * for a provider whose certificate chains to a private CA, or, in tests, a fake provider with a
+     * self-signed certificate. Certificate and host name checks stay on; choose the trusted
+     * certificates with care, as whoever holds one of their keys can serve keys for this source.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 
@@ -1150,8 +556,11 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     }
 
     /**
-     * Least time between two refreshes started by unknown {@code kid}s (default
-     * {@link #DEFAULT_UNKNOWN_KID_COOLDOWN}).
+     * Least time between two fetches started by unknown {@code kid}s while fetches succeed (default
+     * {@link #DEFAULT_UNKNOWN_KID_COOLDOWN}). After a failed fetch the retry backoff paces them
+     * instead. A token with an unknown {@code kid} is answered {@code Unavailable} until a fetch that
+     * started after it was first seen has answered for it, so this is also the longest such a token
+     * can be answered 503 while the provider is up.
      *
      * @throws IllegalArgumentException if outside [1 second, 1 hour]
      */
@@ -1174,7 +583,10 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     }
 
     /**
-     * Most unknown {@code kid}s remembered (default {@link #DEFAULT_MAX_UNKNOWN_KIDS}).
+     * Most unknown {@code kid}s remembered (default {@link #DEFAULT_MAX_UNKNOWN_KIDS}), both those
+     * confirmed absent and those waiting for a fetch to answer for them. A {@code kid} forgotten is
+     * seen anew: it can only be rejected later, never wrongly; with zero, a {@code kid} is rejected
+     * only by the fetch its own token started or joined.
      *
      * @throws IllegalArgumentException if outside [0, 1,000,000]
      */
@@ -1255,6 +667,21 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       return this;
     }
 
+    /**
+     * Shortest RSA modulus accepted, in bits (default {@link #DEFAULT_MIN_RSA_KEY_SIZE}); a shorter
+     * key in the JWKS is skipped ({@link KeySet.SkipReason#WEAK_KEY}), like any other unusable key.
+     * The ceiling, 8192 bits, is the parser's and applies to every key set.
+     *
+     * @throws IllegalArgumentException if outside [2048, 8192]
+     */
+    public Builder minRsaKeySize(int bits) {
+      if (bits < 2048 || bits > 8192) {
+        throw new IllegalArgumentException("minRsaKeySize must be between 2048 and 8192 bits");
+      }
+      this.minRsaKeySize = bits;
+      return this;
+    }
+
     /** Receives fetch, failure, key-change and rejection events (default: none). */
     public Builder listener(KeySourceListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
@@ -1263,8 +690,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
 
     /**
      * The time source for cache ages (default {@link Ticker#systemTicker()}). With any other ticker,
-     * no timer is set: refreshes start on calls only, as the ticker's time cannot be mapped to real
-     * delays. For tests.
+     * no timer is set: refreshes, retries and the fetch due at the end of an unknown-{@code kid}
+     * cooldown start on calls only, as the ticker's time cannot be mapped to real delays; and a
+     * caller is never asked to wait for a fetch that has not started. For tests.
      */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -1327,7 +755,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
         }
       }
       RemoteKeySource source = new RemoteKeySource(this);
-      source.refreshInBackground(ticker.read());
+      source.refresher.poll(ticker.read());
       return source;
     }
 

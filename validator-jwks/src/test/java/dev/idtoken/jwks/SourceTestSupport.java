@@ -9,12 +9,17 @@ import dev.idtoken.testkit.TestIssuer;
 import dev.idtoken.testkit.TestKey;
 import dev.idtoken.validator.ErrorCode;
 import dev.idtoken.validator.IdTokenValidator;
+import dev.idtoken.validator.KeySet;
 import dev.idtoken.validator.ValidationResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /** A fake provider, a manual ticker, and key sources and servers that are closed after each test. */
@@ -24,7 +29,34 @@ abstract class SourceTestSupport {
   FakeProvider provider;
   final ManualTicker ticker = new ManualTicker();
   final RecordingListener listener = new RecordingListener();
+  /** Timers on the manual ticker, for sources built with {@link #withTimers}. */
+  final ManualTimers timers = new ManualTimers(ticker);
   private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  private static volatile boolean warmedUp;
+
+  /**
+   * Once per JVM, one unhurried JWKS exchange and parse: on a loaded two-core machine the JVM's very
+   * first exchange (class loading in the HTTP client, the fake provider and the JWK parser) has been
+   * seen to take over the tests' 3-second read timeout; every later one takes milliseconds.
+   */
+  @BeforeAll
+  static void warmUp() throws Exception {
+    if (warmedUp) {
+      return;
+    }
+    try (FakeProvider warm = FakeProvider.start()) {
+      HttpFetcher http = new HttpFetcher(HttpFetcher.newClient(Duration.ofSeconds(60), null), true,
+          Duration.ofSeconds(60), 1 << 20, Runnable::run);
+      try {
+        byte[] body = http.get(warm.jwksUri(), "application/json", null).get(120, TimeUnit.SECONDS).body();
+        KeySet.parse(new String(body, StandardCharsets.UTF_8));
+      } finally {
+        http.close();
+      }
+    }
+    warmedUp = true;
+  }
 
   @BeforeEach
   void startProvider() {
@@ -48,6 +80,15 @@ abstract class SourceTestSupport {
         .listener(listener)
         .readTimeout(Duration.ofSeconds(3)) // generous: the first exchange in a cold JVM is slow
         .maxWait(Duration.ofSeconds(3));
+  }
+
+  /**
+   * Gives the source timers that fire as the manual ticker passes their time (by default a source
+   * with an injected ticker has none, and due fetches start on calls only).
+   */
+  RemoteKeySource.Builder withTimers(RemoteKeySource.Builder builder) {
+    builder.timers = timers;
+    return builder;
   }
 
   /** A source for the fake provider's JWKS URI. */
@@ -108,5 +149,11 @@ abstract class SourceTestSupport {
 
   static void assertUnavailable(ValidationResult result) {
     assertInstanceOf(ValidationResult.Unavailable.class, result, () -> "expected unavailable, got " + result);
+  }
+
+  /** Unavailable, with this retry-after hint. */
+  static void assertUnavailable(Duration retryAfter, ValidationResult result) {
+    assertUnavailable(result);
+    assertEquals(Optional.of(retryAfter), ((ValidationResult.Unavailable) result).retryAfter(), result::toString);
   }
 }

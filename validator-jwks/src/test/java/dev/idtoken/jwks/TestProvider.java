@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLSocketFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -32,7 +33,18 @@ final class TestProvider implements AutoCloseable {
   private volatile Function<RecordedRequest, MockResponse> discoveryBehaviour;
   private volatile String issuerPath = "";
 
+  private final String scheme;
+
   TestProvider() throws IOException {
+    this(null);
+  }
+
+  /** A provider that serves HTTPS with this server socket factory (plain HTTP when null). */
+  TestProvider(SSLSocketFactory https) throws IOException {
+    scheme = https == null ? "http" : "https";
+    if (https != null) {
+      server.useHttps(https);
+    }
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -73,7 +85,7 @@ final class TestProvider implements AutoCloseable {
   }
 
   String base() {
-    return "http://" + server.getSocketAddress().getAddress().getHostAddress() + ":" + server.getPort();
+    return scheme + "://" + server.getSocketAddress().getAddress().getHostAddress() + ":" + server.getPort();
   }
 
   URI jwksUri() {

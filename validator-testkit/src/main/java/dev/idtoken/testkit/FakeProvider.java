@@ -22,20 +22,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
 
 /**
  * A fake OpenID provider on loopback that serves a discovery document and the JWKS of its {@link
  * #issuer()}, with scripted faults and counted requests. Start one per test and close it at the end
- * (try-with-resources, or {@code FakeProviderExtension}).
+ * (try-with-resources, or {@code FakeProviderExtension}), or one per test class (a {@code @BeforeAll}
+ * parameter of {@code FakeProviderExtension}, or a static field closed in {@code @AfterAll}) when a
+ * framework needs the issuer URL before its context starts.
  *
  * <p>Thread-safe: requests are served concurrently, and the script may be changed while they are.
  *
  * <p>Defaults: listens on {@code 127.0.0.1} on a free port; the issuer URL is {@code
- * http://127.0.0.1:PORT} (no trailing slash), the client id {@value #DEFAULT_CLIENT_ID}; discovery at
+ * http://127.0.0.1:PORT} (no trailing slash; {@code https} with {@link #startHttps()}), the client id
+ * {@value #DEFAULT_CLIENT_ID}; discovery at
  * {@value #DISCOVERY_PATH}, JWKS at {@value #JWKS_PATH}; no faults, no {@code Cache-Control}, no
  * {@code Age}, no {@code ETag}. Other paths answer 404.
  *
@@ -59,6 +65,7 @@ public final class FakeProvider implements AutoCloseable {
   private final MockWebServer server;
   private final String issuerUrl;
   private final TestIssuer issuer;
+  private final SSLContext clientSslContext; // null for plain HTTP
   private final AtomicInteger jwksRequests = new AtomicInteger();
   private final AtomicInteger discoveryRequests = new AtomicInteger();
   private final AtomicInteger conditionalJwksRequests = new AtomicInteger();
@@ -72,14 +79,34 @@ public final class FakeProvider implements AutoCloseable {
   private String age;
   private boolean etag;
   private boolean down;
+  private List<String> extraJwks = List.of();
 
-  private FakeProvider(String clientId) throws IOException {
+  private FakeProvider(String clientId, boolean https) throws IOException {
     server = new MockWebServer();
     server.setDispatcher(new Handler());
+    if (https) {
+      // A fresh self-signed certificate per provider: nothing to keep on disk, nothing to expire.
+      HeldCertificate certificate = new HeldCertificate.Builder()
+          .commonName("idtoken FakeProvider")
+          .addSubjectAlternativeName("127.0.0.1")
+          .addSubjectAlternativeName("localhost")
+          .duration(1, TimeUnit.DAYS)
+          .build();
+      server.useHttps(new HandshakeCertificates.Builder()
+          .heldCertificate(certificate)
+          .build()
+          .sslSocketFactory());
+      clientSslContext = new HandshakeCertificates.Builder()
+          .addTrustedCertificate(certificate.certificate())
+          .build()
+          .sslContext();
+    } else {
+      clientSslContext = null;
+    }
     // Starting binds a socket, so it happens outside any monitor; a request that arrives before the
     // fields below are assigned waits for the latch instead.
     server.start(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0);
-    issuerUrl = "http://127.0.0.1:" + server.getPort();
+    issuerUrl = (https ? "https" : "http") + "://127.0.0.1:" + server.getPort();
     issuer = TestIssuer.create(issuerUrl, clientId);
     started.countDown();
   }
@@ -95,9 +122,31 @@ public final class FakeProvider implements AutoCloseable {
    * @throws UncheckedIOException if the server cannot listen
    */
   public static FakeProvider start(String clientId) {
+    return start(clientId, false);
+  }
+
+  /**
+   * Starts a provider for client id {@value #DEFAULT_CLIENT_ID} that serves HTTPS only, with a
+   * self-signed certificate made for {@code 127.0.0.1} and {@code localhost}; hand {@link
+   * #sslContext()} to the HTTP client that fetches the keys.
+   */
+  public static FakeProvider startHttps() {
+    return startHttps(DEFAULT_CLIENT_ID);
+  }
+
+  /**
+   * Starts an HTTPS provider (see {@link #startHttps()}) whose issuer mints tokens for {@code clientId}.
+   *
+   * @throws UncheckedIOException if the server cannot listen
+   */
+  public static FakeProvider startHttps(String clientId) {
+    return start(clientId, true);
+  }
+
+  private static FakeProvider start(String clientId, boolean https) {
     Objects.requireNonNull(clientId, "clientId");
     try {
-      return new FakeProvider(clientId);
+      return new FakeProvider(clientId, https);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the fake provider", e);
     }
@@ -108,9 +157,28 @@ public final class FakeProvider implements AutoCloseable {
     return issuer;
   }
 
-  /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+  /** {@code http://127.0.0.1:PORT} ({@code https} for {@link #startHttps()}), without a trailing slash. */
   public String issuerUrl() {
     return issuerUrl;
+  }
+
+  /** Whether this provider serves HTTPS ({@link #startHttps()}). */
+  public boolean isHttps() {
+    return clientSslContext != null;
+  }
+
+  /**
+   * For an HTTPS provider: a TLS context that trusts this provider's self-signed certificate and
+   * nothing else, for the client that fetches its discovery document and keys. The same instance on
+   * every call.
+   *
+   * @throws IllegalStateException if the provider serves plain HTTP ({@link #start()})
+   */
+  public SSLContext sslContext() {
+    if (clientSslContext == null) {
+      throw new IllegalStateException("this provider serves plain HTTP: start it with startHttps()");
+    }
+    return clientSslContext;
   }
 
   /** The issuer URL followed by {@value #DISCOVERY_PATH}. */
@@ -187,6 +255,19 @@ public final class FakeProvider implements AutoCloseable {
     long nanos = perChunk.toNanos();
     return queue(
         jwksFaults, times, null, r -> r.throttleBody(SLOW_DRIP_CHUNK_BYTES, nanos, TimeUnit.NANOSECONDS));
+  }
+
+  /**
+   * Appends these JSON objects, verbatim, to the {@code keys} of every later normal JWKS response:
+   * keys a relying party cannot use (an unknown {@code kty}, a post-quantum {@code AKP} key), which
+   * RFC 7517 §5 says it should ignore. No arguments: none again.
+   */
+  public FakeProvider extraJwks(String... rawJwkObjects) {
+    List<String> copy = List.of(rawJwkObjects);
+    synchronized (lock) {
+      extraJwks = copy;
+    }
+    return this;
   }
 
   /** Sends this {@code Cache-Control} with every later JWKS response ({@code null}: none). */
@@ -292,6 +373,7 @@ public final class FakeProvider implements AutoCloseable {
     String cacheControlNow;
     String ageNow;
     boolean etagNow;
+    List<String> extraNow;
     String discoveryBody = null;
     synchronized (lock) {
       if (down) {
@@ -304,6 +386,7 @@ public final class FakeProvider implements AutoCloseable {
       cacheControlNow = cacheControl;
       ageNow = age;
       etagNow = etag;
+      extraNow = extraJwks;
       if (discovery) {
         discoveryBody = discoveryJson();
       }
@@ -315,7 +398,7 @@ public final class FakeProvider implements AutoCloseable {
     if (discovery) {
       normal = json(200, discoveryBody);
     } else {
-      String body = issuer.jwksJson();
+      String body = withExtraKeys(issuer.jwksJson(), extraNow);
       String tag = etagNow ? etagOf(body) : null;
       String ifNoneMatch = request.getHeaders().get("If-None-Match");
       if (tag != null && ifNoneMatch != null && matches(ifNoneMatch, tag)) {
@@ -436,6 +519,15 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   /** One queued fault: either a replacement response, or a change to the normal one. */
+  // The kit's own JWKS is {"keys":[...]}: the extra objects go before the closing "]}".
+  private static String withExtraKeys(String jwks, List<String> extra) {
+    if (extra.isEmpty()) {
+      return jwks;
+    }
+    String head = jwks.substring(0, jwks.length() - 2);
+    return head + (head.endsWith("[") ? "" : ",") + String.join(",", extra) + "]}";
+  }
+
   private static final class Fault {
     int remaining;
     final Function<String, MockResponse> response;

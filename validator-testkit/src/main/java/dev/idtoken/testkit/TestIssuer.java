@@ -139,6 +139,17 @@ public final class TestIssuer {
   }
 
   /**
+   * A builder pre-filled with a valid back-channel logout token from this issuer (OpenID Connect
+   * Back-Channel Logout 1.0 §2.4): {@code iss}, {@code sub "user-1234"}, {@code aud} the client id,
+   * {@code iat} now, {@code exp} in two minutes, a random {@code jti}, {@code sid "session-5678"},
+   * {@code events} with the back-channel logout event, header {@code typ} {@code logout+jwt}; signed
+   * with the current signing key.
+   */
+  public TokenBuilder logoutToken() {
+    return TokenBuilder.logout(issuer, clientId, clock.instant(), keys.signingKey());
+  }
+
+  /**
    * A token that is valid except for the one defect {@code kind} names; see {@link Hostile} for each.
    * {@link Hostile#ZERO_ECDSA_SIGNATURE} publishes a P-256 key first if none is published.
    */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -42,6 +43,13 @@ public final class TokenBuilder {
   /** The lifetime of tokens from {@link TestIssuer#token()}. */
   public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
 
+  /** The {@code sid} of a logout token from {@link TestIssuer#logoutToken()}. */
+  public static final String DEFAULT_SESSION_ID = "session-5678";
+
+  /** The {@code events} member that makes a JWT a back-channel logout token. */
+  public static final String BACKCHANNEL_LOGOUT_EVENT =
+      "http://schemas.openid.net/event/backchannel-logout";
+
   private static final Set<String> ALGORITHMS =
       Set.of(
           "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
@@ -63,6 +71,22 @@ public final class TokenBuilder {
     claims.put("exp", now.plus(DEFAULT_LIFETIME).getEpochSecond());
     claims.put("iat", now.getEpochSecond());
     claims.put("auth_time", now.minus(Duration.ofMinutes(1)).getEpochSecond());
+  }
+
+  /**
+   * A valid back-channel logout token (OpenID Connect Back-Channel Logout 1.0 §2.4): {@code iss},
+   * {@code sub}, {@code aud}, {@code iat}, {@code exp} two minutes on, a random {@code jti}, a {@code
+   * sid}, the logout event, and the header {@code typ} {@code logout+jwt}.
+   */
+  static TokenBuilder logout(String issuer, String clientId, Instant now, TestKey key) {
+    TokenBuilder b = new TokenBuilder(issuer, clientId, now, key);
+    b.claims.remove("auth_time");
+    b.claims.put("exp", now.plus(Duration.ofMinutes(2)).getEpochSecond());
+    b.claims.put("jti", UUID.randomUUID().toString());
+    b.claims.put("sid", DEFAULT_SESSION_ID);
+    b.claims.put("events", Map.of(BACKCHANNEL_LOGOUT_EVENT, Map.of()));
+    b.headerOverrides.put("typ", "logout+jwt");
+    return b;
   }
 
   /** Sets {@code iss}. */

@@ -55,6 +55,38 @@ class FakeProviderTest {
   }
 
   @Test
+  void startHttps_servesTlsTrustedOnlyThroughItsSslContext() throws Exception {
+    try (FakeProvider provider = FakeProvider.startHttps("spa")) {
+      assertTrue(provider.isHttps());
+      assertTrue(provider.issuerUrl().matches("https://127\\.0\\.0\\.1:\\d+"), provider.issuerUrl());
+      assertEquals(provider.issuerUrl(), provider.issuer().issuer());
+      assertEquals("spa", provider.issuer().clientId());
+      HttpClient trusting = HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .sslContext(provider.sslContext())
+          .build();
+      HttpResponse<String> jwks = trusting.send(HttpRequest.newBuilder(provider.jwksUri()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, jwks.statusCode());
+      assertEquals(provider.issuer().jwksJson(), jwks.body());
+      HttpResponse<String> discovery = trusting.send(HttpRequest.newBuilder(provider.discoveryUri()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(discovery.body().contains("\"jwks_uri\":\"" + provider.issuerUrl() + "/jwks\""), discovery.body());
+      // The JDK's default trust store does not know the self-signed certificate.
+      assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> get(provider.jwksUri()));
+      assertEquals(1, provider.jwksRequests()); // the refused handshake never reached the dispatcher
+    }
+  }
+
+  @Test
+  void sslContext_plainHttpProvider_throwsIllegalState() {
+    try (FakeProvider provider = FakeProvider.start()) {
+      assertFalse(provider.isHttps());
+      assertThrows(IllegalStateException.class, provider::sslContext);
+    }
+  }
+
+  @Test
   void start_listensOnLoopbackWithIssuerUrlAndClientId() {
     try (FakeProvider provider = FakeProvider.start()) {
       assertTrue(provider.issuerUrl().matches("http://127\\.0\\.0\\.1:\\d+"));

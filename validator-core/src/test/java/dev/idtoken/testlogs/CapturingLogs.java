@@ -1,4 +1,4 @@
-package dev.idtoken.validator;
+package dev.idtoken.testlogs;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
