@@ -268,7 +268,10 @@ class RealProvidersTest {
           continue;
         }
         Browser.Client otherClient = other.clients().get(0);
-        ValidationResult result = validator(other, otherClient.id()).validate(tokens.idToken());
+        // A validator of its own per pair: with a shared one, the second stranger's kid would arrive
+        // within the unknown-kid cooldown the first one started, and be deferred (503), not refused.
+        ValidationResult result = validator(other, otherClient.id(),
+            other.name() + "/stranger/" + issuing.name()).validate(tokens.idToken());
         verdicts.add(other.name(), issuing.name() + "'s " + client.id() + " token", "refused", verdict(result));
         ValidationResult.Invalid invalid = assertInstanceOf(ValidationResult.Invalid.class, result,
             () -> issuing.name() + "'s token not refused by " + other.name() + ": " + result);

@@ -9,6 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.idtoken.testkit.TestIssuer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory guard's own rules, on an injected clock: expiry to the millisecond, bound, fail closed. */
@@ -76,6 +86,57 @@ class InMemoryReplayGuardTest {
     assertEquals(ErrorCode.REPLAY_CHECK_UNAVAILABLE,
         ((ValidationResult.Unavailable) full).error().code());
     Fixtures.assertInvalid(validator.validate(first, login), ErrorCode.TOKEN_REPLAYED);
+  }
+
+  /** Eight threads race over more keys than fit: no key is ever accepted twice, the bound holds. */
+  @Test
+  void tryRecord_concurrentOverfill_eachKeyAtMostOnce_neverAboveTheBound() throws Exception {
+    InMemoryReplayGuard guard = guard(100);
+    int keys = 300;
+    int threads = 8;
+    AtomicIntegerArray accepted = new AtomicIntegerArray(keys);
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<Integer>> refusals = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        int seed = t;
+        refusals.add(pool.submit(() -> {
+          List<Integer> order = new ArrayList<>();
+          for (int k = 0; k < keys; k++) {
+            order.add(k);
+          }
+          Collections.shuffle(order, new Random(seed));
+          start.await();
+          int refused = 0;
+          for (int k : order) {
+            try {
+              if (guard.tryRecord("k" + k, NOW.plusSeconds(60))) {
+                accepted.incrementAndGet(k);
+              }
+            } catch (ReplayGuardException e) {
+              refused++;
+            }
+          }
+          return refused;
+        }));
+      }
+      start.countDown();
+      int refusedTotal = 0;
+      for (Future<Integer> f : refusals) {
+        refusedTotal += f.get(60, TimeUnit.SECONDS);
+      }
+      int acceptedTotal = 0;
+      for (int k = 0; k < keys; k++) {
+        assertTrue(accepted.get(k) <= 1, "key accepted twice: k" + k);
+        acceptedTotal += accepted.get(k);
+      }
+      assertTrue(acceptedTotal <= 100 && guard.size() <= 100, "bound exceeded: " + acceptedTotal);
+      assertEquals(acceptedTotal, guard.size());
+      assertTrue(refusedTotal >= keys - 100, "refusals: " + refusedTotal);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -3,7 +3,9 @@ package dev.idtoken.validator;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idtoken.testlogs.CapturingLogs;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.idtoken.testlogs.CapturingLogs;
 
 /**
  * Coverage-guided fuzzing of {@link KeySet#parse} (Jazzer; see {@link TokenFuzzTest} for the modes).

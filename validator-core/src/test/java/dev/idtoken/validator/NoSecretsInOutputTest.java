@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idtoken.testkit.Hostile;
+import dev.idtoken.testlogs.CapturingLogs;
 import dev.idtoken.testkit.TestIssuer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idtoken.testkit.TestKey;
 import dev.idtoken.testkit.TokenBuilder;
-import dev.idtoken.validator.CapturingLogs;
+import dev.idtoken.testlogs.CapturingLogs;
 import dev.idtoken.validator.ErrorCode;
 import dev.idtoken.validator.IdTokenValidator;
 import dev.idtoken.validator.JwsAlgorithm;

@@ -67,6 +67,7 @@ class TlsTest extends SourceTestSupport {
     TestIssuer issuer = TestIssuer.create(https.issuer(), CLIENT_ID);
     https.jwks(issuer.jwksJson());
     IssuerRegistry registry = track(IssuerRegistry.builder()
+        .addressPolicy(AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK)) // the provider is on 127.0.0.1
         .sslContext(trustingTheCertificate())
         .keySourceDefaults(this::httpsDefaults)
         .build());

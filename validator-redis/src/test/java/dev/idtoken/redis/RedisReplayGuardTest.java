@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idtoken.testkit.TestIssuer;
+import dev.idtoken.testlogs.CapturingLogs;
 import dev.idtoken.validator.ErrorCode;
 import dev.idtoken.validator.Expectations;
 import dev.idtoken.validator.IdTokenValidator;
 import dev.idtoken.validator.KeySet;
 import dev.idtoken.validator.ReplayGuardException;
-import dev.idtoken.validator.CapturingLogs;
 import dev.idtoken.validator.ValidationResult;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -31,6 +31,9 @@ public final class FakeProviderExtension
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(FakeProviderExtension.class);
 
+  /** Called by JUnit through {@code @ExtendWith}; the extension holds no state of its own. */
+  public FakeProviderExtension() {}
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     return parameter.getParameter().getType() == FakeProvider.class;
