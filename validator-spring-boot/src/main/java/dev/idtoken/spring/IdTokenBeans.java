@@ -48,7 +48,10 @@ final class IdTokenBeans {
       throw new IdTokenPropertyException("idtoken.jwks-uri",
           "must not be set together with idtoken.issuers; give it as idtoken.issuers[n].jwks-uri");
     }
-    IssuerRegistry registry = IssuerRegistry.builder().build();
+    // These issuers come from the application's own configuration, not from registrants at run time:
+    // an operator may well run the provider on an internal network, so the registry's address policy
+    // (which keeps registrants off that network) is not applied to them.
+    IssuerRegistry registry = IssuerRegistry.builder().dangerouslyAllowPrivateAddresses().build();
     try {
       Map<String, String> seen = new HashMap<>();
       for (int i = 0; i < p.issuers().size(); i++) {
