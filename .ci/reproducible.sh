@@ -48,7 +48,8 @@ for module in "${published[@]}"; do
     jar tf "$main_jar" > "$work/listing"
     # A named module: a module-info, or (where a framework ships no stable module names for its
     # own jars, Spring, Lettuce's Netty) an Automatic-Module-Name in the manifest.
-    if ! jar --describe-module --file "$main_jar" | head -1 | grep -q '^dev\.idtoken\.'; then
+    description=$(jar --describe-module --file "$main_jar")
+    if ! grep -q '^dev\.idtoken\.' <<< "$description"; then
       echo "reproducible: $module is published but is no named module (module-info or Automatic-Module-Name)" >&2
       missing=$((missing + 1))
     fi

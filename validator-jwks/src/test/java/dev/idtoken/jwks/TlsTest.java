@@ -33,7 +33,7 @@ class TlsTest extends SourceTestSupport {
   /** Like testDefaults, without allowInsecureLoopbackHttp. */
   private RemoteKeySource.Builder httpsDefaults(RemoteKeySource.Builder builder) {
     return builder.ticker(ticker).executor(Runnable::run).listener(listener)
-        .readTimeout(Duration.ofSeconds(3)).maxWait(Duration.ofSeconds(3));
+        .readTimeout(Duration.ofSeconds(15)).maxWait(Duration.ofSeconds(15)); // a cold TLS handshake under load
   }
 
   @Test

@@ -48,7 +48,10 @@ final class IdTokenBeans {
       throw new IdTokenPropertyException("idtoken.jwks-uri",
           "must not be set together with idtoken.issuers; give it as idtoken.issuers[n].jwks-uri");
     }
-    IssuerRegistry registry = IssuerRegistry.builder().build();
+    // These issuers are the operator's own configuration, as idtoken.issuer is, not run-time
+    // registrants: like the single-issuer key source, they may live on a private network (an
+    // internal Keycloak). The registry's public-address guard is for issuers that strangers add.
+    IssuerRegistry registry = IssuerRegistry.builder().dangerouslyAllowPrivateAddresses().build();
     try {
       Map<String, String> seen = new HashMap<>();
       for (int i = 0; i < p.issuers().size(); i++) {

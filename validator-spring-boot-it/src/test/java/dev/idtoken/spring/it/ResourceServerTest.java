@@ -25,10 +25,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -61,6 +63,7 @@ class ResourceServerTest {
   static final String CLIENT_ID = "spring-it-client";
   static final FakeProvider PROVIDER = FakeProvider.start(CLIENT_ID);
   static final ManualTicker TICKER = new ManualTicker();
+  private static volatile boolean loaded;
 
   private static final Pattern DESCRIPTION = Pattern.compile("error_description=\"([^\"]*)\"");
   private static final Map<Hostile, Set<ErrorCode>> EXPECTED = new EnumMap<>(Hostile.class);
@@ -121,6 +124,16 @@ class ResourceServerTest {
 
   @Autowired
   ApplicationContext context;
+
+  @BeforeEach
+  void keysLoaded() throws Exception {
+    // The first fetch runs in the background from start-up; on a loaded machine it can outlast a
+    // request's bounded wait (503), which is not what these tests are about. Wait for it, once.
+    if (!loaded) {
+      context.getBean(RemoteKeySource.class).refresh().get(30, TimeUnit.SECONDS);
+      loaded = true;
+    }
+  }
 
   @Test
   void get_validToken_returns200WithPrincipalAndAuthorities() {
