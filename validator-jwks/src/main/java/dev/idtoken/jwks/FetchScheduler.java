@@ -131,6 +131,11 @@ public final class FetchScheduler implements AutoCloseable {
     return queuedFetches() + timers.live();
   }
 
+  /** The most fetches that run at once, overall. */
+  int maxConcurrentFetches() {
+    return maxConcurrent;
+  }
+
   /** The timers of the sources using this scheduler: the JVM's shared timer thread, counted. */
   Timers timers() {
     return timers;
