@@ -224,7 +224,10 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     boolean resumes = seen != null && now - seen.expiresAt() >= 0 && refresher.parked(now);
     refresher.used(now);
     refresher.pollIfDue(now);
-    Snapshot snap = resumes ? afterExpiry(seen) : refresher.snapshot();
+    // The keys as this call found them: a refresh-ahead just started may complete at once (a fast
+    // provider, a same-thread executor), and whether a key it drops still serves this one call must
+    // not depend on that race.
+    Snapshot snap = resumes ? afterExpiry(seen) : seen;
     if (snap != null && now - snap.staleUntil() < 0) {
       List<VerificationKey> found = snap.keysFor(kid, algorithm);
       if (!found.isEmpty() || kid == null) {
