@@ -28,6 +28,7 @@ final class FetchReporter {
   private final KeySourceListener events;
   private final Duration maxStale;
   private final Clock clock;
+  private final OutageSummary outages;
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
   private String lastError;
@@ -36,6 +37,12 @@ final class FetchReporter {
   private Snapshot warnedPastStale;
 
   FetchReporter(KeySourceListener listener, Duration maxStale, Clock clock) {
+    this(listener, maxStale, clock, null);
+  }
+
+  /** @param outages shared with the other sources of a scheduler, or null for a lone source */
+  FetchReporter(KeySourceListener listener, Duration maxStale, Clock clock, OutageSummary outages) {
+    this.outages = outages;
     this.events = new SafeListener(listener);
     this.maxStale = maxStale;
     this.clock = clock;
@@ -84,6 +91,9 @@ final class FetchReporter {
       lock.unlock();
     }
     URI uri = snap.jwksUri();
+    if (recovered && outages != null) {
+      outages.ended();
+    }
     if (recovered) {
       log.info("Fetched keys from {} again after {} failed attempts", uri, failed);
     }
@@ -133,13 +143,35 @@ final class FetchReporter {
       lock.unlock();
     }
     if (firstOfOutage) {
-      log.warn("Fetching keys from {} failed: {}; {}", source, reason, cached == null
-          ? "no keys cached, tokens cannot be checked until a fetch succeeds"
-          : "serving the cached keys for up to " + maxStale + " past their time to live");
-    } else if (log.isDebugEnabled()) {
+      String consequence = cached == null ? "no keys cached, tokens cannot be checked until a fetch succeeds"
+          : "serving the cached keys for up to " + maxStale + " past their time to live";
+      if (outages == null || outages.started(source)) {
+        log.warn("Fetching keys from {} failed: {}; {}", source, reason, consequence);
+      } else {
+        log.info("Fetching keys from {} failed: {}; {}", source, reason, consequence);
+      }
+    } else if (outages != null) {
+      outages.failedAgain(source);
+    }
+    if (!firstOfOutage && log.isDebugEnabled()) {
       log.debug("Fetching keys from {} failed again ({} in a row): {}", source, failures, reason);
     }
     events.fetchFailed(source, reason, failures);
+  }
+
+  /** The source closed: an outage in progress no longer counts towards the summary. */
+  void closed() {
+    boolean wasOutage;
+    lock.lock();
+    try {
+      wasOutage = outage;
+      outage = false;
+    } finally {
+      lock.unlock();
+    }
+    if (wasOutage && outages != null) {
+      outages.ended();
+    }
   }
 
   /** Keys past the stale bound were asked for; warns once per snapshot. */

@@ -21,10 +21,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SNIHostName;
@@ -44,8 +45,10 @@ import javax.net.ssl.SSLSocketFactory;
  * one request per connection, no redirects, a deadline on the whole exchange, the body capped as it
  * streams in.
  *
- * <p>Thread-safe; one per {@link IssuerRegistry}. Blocking I/O runs on its own daemon threads, one per
- * exchange in flight; {@link #close()} stops them.
+ * <p>Thread-safe; one per {@link IssuerRegistry}. Blocking I/O runs on at most
+ * {@code maxThreads} daemon threads of its own (exchanges beyond that wait in line, their deadline
+ * already running), none while idle for a minute; deadlines are cancellable tasks on the given
+ * {@link Timers}, removed as each exchange ends. {@link #close()} stops the threads.
  */
 final class GuardedHttp implements AutoCloseable {
   private static final int MAX_HEADER_BYTES = 64 * 1024;
@@ -54,18 +57,27 @@ final class GuardedHttp implements AutoCloseable {
   private final HostResolver resolver;
   private final AddressPolicy policy;
   private final SSLSocketFactory tls;
-  private final ExecutorService io;
+  private final ThreadPoolExecutor io;
+  private final Timers timers;
 
-  GuardedHttp(HostResolver resolver, AddressPolicy policy) {
+  /**
+   * @param maxThreads most exchanges in progress at once (the scheduler's overall limit is the
+   *     natural size: more threads than fetches allowed to run would only wait)
+   * @param timers where each exchange's deadline is scheduled
+   */
+  GuardedHttp(HostResolver resolver, AddressPolicy policy, int maxThreads, Timers timers) {
     this.resolver = resolver;
     this.policy = policy;
     this.tls = defaultTls();
+    this.timers = timers;
     AtomicInteger count = new AtomicInteger();
-    this.io = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "idtoken-guarded-fetch-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.io = new ThreadPoolExecutor(maxThreads, maxThreads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+        task -> {
+          Thread thread = new Thread(task, "idtoken-guarded-fetch-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    io.allowCoreThreadTimeOut(true);
   }
 
   private static SSLSocketFactory defaultTls() {
@@ -88,7 +100,7 @@ final class GuardedHttp implements AutoCloseable {
 
   /**
    * Starts a GET. The future fails with a {@link FetchException} carrying a loggable reason; it is
-   * completed on an I/O thread (or the JDK's timer thread for the deadline). Cancelling it, like the
+   * completed on an I/O thread (or the timer's thread for the deadline). Cancelling it, like the
    * deadline, closes the connection.
    */
   CompletableFuture<HttpFetcher.Response> get(URI uri, String accept, String ifNoneMatch,
@@ -114,9 +126,13 @@ final class GuardedHttp implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(new FetchException("closed"));
     }
-    // One deadline over resolving, connecting, TLS, headers and body: a slow drip cannot hold it open.
-    long deadline = connectTimeout.plus(readTimeout).toNanos();
-    result.orTimeout(deadline, TimeUnit.NANOSECONDS).whenComplete((response, error) -> {
+    // One deadline over waiting for a thread, resolving, connecting, TLS, headers and body: a slow
+    // drip cannot hold it open. Registered before the callback that cancels it, so an exchange that
+    // has already ended cancels it at once.
+    Timers.Timer deadline = timers.schedule(() -> result.completeExceptionally(new TimeoutException()),
+        connectTimeout.plus(readTimeout).toNanos());
+    result.whenComplete((response, error) -> {
+      deadline.cancel();
       if (error != null) {
         closeQuietly(socket.get()); // ends a blocking read or connect at once
       }
@@ -415,7 +431,15 @@ final class GuardedHttp implements AutoCloseable {
     }
   }
 
-  /** Stops the I/O threads, which closes nothing by itself: exchanges in flight end at their deadline. */
+  /** The most I/O threads that were alive at once; for tests. */
+  int peakThreads() {
+    return io.getLargestPoolSize();
+  }
+
+  /**
+   * Stops the I/O threads, which closes nothing by itself: exchanges in flight end at their
+   * deadline, and those still in line fail as the deadline comes.
+   */
   @Override
   public void close() {
     io.shutdownNow();

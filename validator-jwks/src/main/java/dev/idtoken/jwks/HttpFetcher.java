@@ -20,8 +20,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -42,6 +47,7 @@ final class HttpFetcher {
   private final Duration readTimeout;
   private final int maxBytes;
   private final Executor executor;
+  private final Timers timers;
   private final Transport transport; // null: the JDK client
 
   /**
@@ -58,13 +64,17 @@ final class HttpFetcher {
    *     with other fetchers)
    */
   HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor) {
-    this(client, ownsClient, readTimeout, maxBytes, executor, null);
+    this(client, ownsClient, readTimeout, maxBytes, executor, null, Timers.system());
   }
 
-  /** @param transport carries out the requests instead of the client, or null */
+  /**
+   * @param transport carries out the requests instead of the client, or null
+   * @param timers real-time timers for each exchange's deadline, cancelled as the exchange ends
+   */
   HttpFetcher(HttpClient client, boolean ownsClient, Duration readTimeout, int maxBytes, Executor executor,
-      Transport transport) {
+      Transport transport, Timers timers) {
     this.transport = transport;
+    this.timers = timers;
     this.client = client;
     this.ownsClient = ownsClient;
     this.readTimeout = readTimeout;
@@ -74,10 +84,12 @@ final class HttpFetcher {
 
   /**
    * A client that never follows redirects, with the given connect timeout, and the given TLS context
-   * (null for the JDK's default, which trusts the JDK's CA certificates).
+   * (null for the JDK's default, which trusts the JDK's CA certificates). Its work runs on
+   * {@link #CLIENT_EXECUTOR}, not on the unbounded pool the JDK would give it.
    */
   static HttpClient newClient(Duration connectTimeout, SSLContext sslContext) {
     HttpClient.Builder builder = HttpClient.newBuilder()
+        .executor(CLIENT_EXECUTOR)
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(connectTimeout);
     if (sslContext != null) {
@@ -114,13 +126,15 @@ final class HttpFetcher {
     }
     AtomicReference<LimitedBody> body = new AtomicReference<>();
     CompletableFuture<HttpResponse<byte[]>> exchange;
+    HttpResponse.BodyHandler<byte[]> handler = info -> {
+      LimitedBody subscriber = new LimitedBody(maxBytes,
+          info.headers().firstValueAsLong("content-length").orElse(-1));
+      body.set(subscriber);
+      return subscriber;
+    };
     try {
-      exchange = c.sendAsync(request.build(), info -> {
-        LimitedBody subscriber = new LimitedBody(maxBytes,
-            info.headers().firstValueAsLong("content-length").orElse(-1));
-        body.set(subscriber);
-        return subscriber;
-      });
+      exchange = ASYNC_STARTS_A_THREAD ? onExchangeThread(c, request.build(), handler)
+          : c.sendAsync(request.build(), handler);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(new FetchException("request refused: " + e.getClass().getSimpleName()));
     }
@@ -133,8 +147,13 @@ final class HttpFetcher {
       }
     });
     // HttpRequest.timeout covers the headers only; this deadline also covers the body. Any failure
-    // (the deadline, or a cancel passed on from the caller's future) aborts the exchange.
-    result.orTimeout(readTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((response, error) -> {
+    // (the deadline, or a cancel passed on from the caller's future) aborts the exchange. The deadline
+    // is a task on the shared timer thread, removed as soon as the exchange ends (the JDK's orTimeout
+    // leaves it queued until its time).
+    Timers.Timer deadline = timers.schedule(() -> result.completeExceptionally(new TimeoutException()),
+        readTimeout.toNanos());
+    return handOff(result, error -> {
+      deadline.cancel(); // before the caller hears, so that nothing is left scheduled by then
       if (error != null) {
         LimitedBody subscriber = body.get();
         if (subscriber != null) {
@@ -143,16 +162,22 @@ final class HttpFetcher {
         exchange.cancel(true);
       }
     });
-    return handOff(result);
+  }
+
+  private CompletableFuture<Response> handOff(CompletableFuture<Response> result) {
+    return handOff(result, error -> {});
   }
 
   /**
-   * The deadline fires on the JDK's shared timer thread and responses arrive on the client's threads:
-   * moves to the executor before anything chained on the outcome runs.
+   * The deadline fires on the shared timer thread and responses arrive on the client's threads:
+   * runs {@code onEnd} with the failure (or null), then moves to the executor before anything
+   * chained on the outcome runs.
    */
-  private CompletableFuture<Response> handOff(CompletableFuture<Response> result) {
+  private CompletableFuture<Response> handOff(CompletableFuture<Response> result,
+      java.util.function.Consumer<Throwable> onEnd) {
     CompletableFuture<Response> out = new CompletableFuture<>();
     result.whenComplete((response, error) -> {
+      onEnd.accept(error);
       Runnable complete = () -> {
         if (error != null) {
           out.completeExceptionally(failure(error));
@@ -196,6 +221,69 @@ final class HttpFetcher {
     } catch (ReflectiveOperationException | RuntimeException e) {
       // Best effort: once unreachable, the client stops anyway.
     }
+  }
+
+  /**
+   * The work of every HTTP client this library creates (delivering responses, which only hand them
+   * on, never block): at most {@link #CLIENT_THREADS} daemon threads in the JVM, however many
+   * sources and clients there are, and none while idle for a minute. Each client has in addition its
+   * own selector thread, which is why an {@link IssuerRegistry} shares its clients.
+   */
+  static final int CLIENT_THREADS = 2;
+
+  static final ThreadPoolExecutor CLIENT_EXECUTOR = pool(CLIENT_THREADS, "idtoken-jwks-http-");
+
+  /** At most {@code threads} daemon threads, none while idle for a minute; an unbounded queue. */
+  private static ThreadPoolExecutor pool(int threads, String name) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
+        new LinkedBlockingQueue<>(), task -> {
+          Thread thread = new Thread(task, name + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /**
+   * Whether {@link HttpClient#sendAsync} starts a thread per exchange: it hands every outcome to
+   * {@code CompletableFuture}'s default executor, which, when the common pool has a single thread
+   * (two cores or fewer), starts a new thread per task. On such machines exchanges run as
+   * {@link HttpClient#send} on {@link #EXCHANGE_THREADS} threads at most instead.
+   */
+  static final boolean ASYNC_STARTS_A_THREAD = ForkJoinPool.getCommonPoolParallelism() <= 1;
+
+  /** Most exchanges in progress at once on a machine where {@link #ASYNC_STARTS_A_THREAD}. */
+  static final int EXCHANGE_THREADS = FetchScheduler.DEFAULT_MAX_CONCURRENT_FETCHES;
+
+  private static final ThreadPoolExecutor EXCHANGES = pool(EXCHANGE_THREADS, "idtoken-jwks-exchange-");
+
+  /**
+   * Runs the exchange as a blocking send on a bounded pool; cancelling the future interrupts the
+   * send, which aborts the exchange, or drops it if it has not started.
+   */
+  private static CompletableFuture<HttpResponse<byte[]>> onExchangeThread(HttpClient client, HttpRequest request,
+      HttpResponse.BodyHandler<byte[]> handler) {
+    CompletableFuture<HttpResponse<byte[]>> exchange = new CompletableFuture<>();
+    Future<?> task = EXCHANGES.submit(() -> {
+      if (exchange.isDone()) {
+        return;
+      }
+      try {
+        exchange.complete(client.send(request, handler));
+      } catch (InterruptedException e) {
+        exchange.completeExceptionally(new CancellationException("interrupted"));
+      } catch (IOException | RuntimeException e) {
+        exchange.completeExceptionally(e);
+      }
+    });
+    exchange.whenComplete((response, error) -> {
+      if (error != null) {
+        task.cancel(true);
+      }
+    });
+    return exchange;
   }
 
   private static Method shutdownNowMethod() {

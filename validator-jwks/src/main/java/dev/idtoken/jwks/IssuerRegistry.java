@@ -18,12 +18,18 @@ import javax.net.ssl.SSLContext;
  * validator: for back ends where each customer registers its own identity provider. Use it with
  * {@code MultiIssuerValidator.of(registry)}.
  *
- * <p>Thread-safe. {@link #validatorFor(String)} answers from memory and never waits: an issuer's keys
+ * <p>Built for thousands of issuers: their fetches go through one {@link FetchScheduler} (at most
+ * {@link FetchScheduler#DEFAULT_MAX_FETCHES_PER_HOST} at once per host, tokens waiting ahead of
+ * background refreshes), on a fixed number of threads whatever their count; an issuer's keys load
+ * on its first token, and its refresh-ahead stops after {@link #DEFAULT_IDLE_AFTER} without one
+ * (see {@link Builder#loadKeysEagerly()}).
+ *
+ * <p>Thread-safe. {@link #validatorFor(String)} answers from memory and never waits; an issuer's keys
  * load in the background, and while they cannot be had its tokens are answered {@code Unavailable}
  * (503). Each issuer has its own {@link RemoteKeySource}, so a failed discovery for one issuer is
  * retried with backoff on its own, never sticks, and never affects the others. Registering performs
- * no network I/O. The issuers share HTTP clients (one per connect timeout and TLS context); nothing
- * else.
+ * no network I/O. The issuers share HTTP clients (one per connect timeout and TLS context) and the
+ * fetch scheduler; nothing else.
  *
  * <p>Registrants are not trusted with the server's network: discovery and {@code jwks_uri} fetches
  * connect only to public addresses. Loopback, link-local (169.254.0.0/16, where cloud metadata
@@ -46,6 +52,15 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  */
 public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
+  /**
+   * How long an issuer goes without a token before its refresh-ahead stops: 1 hour. Its keys are
+   * kept; its next token refreshes them (see {@link RemoteKeySource.Builder#idleAfter}).
+   */
+  public static final Duration DEFAULT_IDLE_AFTER = Duration.ofHours(1);
+
+  private final FetchScheduler scheduler;
+  private final boolean ownsScheduler;
+  private final boolean eager;
   private final Consumer<RemoteKeySource.Builder> keySourceDefaults;
   private final Consumer<IdTokenValidator.Builder> validatorDefaults;
   private final ConcurrentHashMap<String, Registration> byIssuer = new ConcurrentHashMap<>();
@@ -63,7 +78,12 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     this.keySourceDefaults = b.keySourceDefaults;
     this.validatorDefaults = b.validatorDefaults;
     this.sslContext = b.sslContext;
-    this.guardedHttp = b.addressPolicy == null ? null : new GuardedHttp(b.resolver, b.addressPolicy);
+    this.ownsScheduler = b.scheduler == null;
+    this.scheduler = b.scheduler != null ? b.scheduler : FetchScheduler.builder().build();
+    this.eager = b.eager;
+    // Guarded exchanges block a thread each; the scheduler lets no more than its limit run at once.
+    this.guardedHttp = b.addressPolicy == null ? null
+        : new GuardedHttp(b.resolver, b.addressPolicy, scheduler.maxConcurrentFetches(), scheduler.timers());
   }
 
   /** A builder; with no options, issuers get the defaults of {@link RemoteKeySource} and {@link IdTokenValidator}. */
@@ -108,7 +128,10 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     // Check the validator's settings, and learn its algorithms, before anything starts fetching.
     Set<JwsAlgorithm> algorithms = validator.keySource(KeySet.empty()).build().allowedAlgorithms();
 
-    RemoteKeySource.Builder keys = RemoteKeySource.builder().discovery(issuer);
+    RemoteKeySource.Builder keys = RemoteKeySource.builder().discovery(issuer).fetchScheduler(scheduler);
+    if (!eager) {
+      keys.loadOnFirstUse(true).idleAfter(DEFAULT_IDLE_AFTER);
+    }
     if (sslContext != null) {
       keys.sslContext(sslContext);
     }
@@ -185,6 +208,9 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     for (String issuer : byIssuer.keySet()) {
       remove(issuer);
     }
+    if (ownsScheduler) {
+      scheduler.close();
+    }
     for (ClientSettings settings : clients.keySet()) {
       HttpClient client = clients.remove(settings);
       if (client != null) {
@@ -194,6 +220,14 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     if (guardedHttp != null) {
       guardedHttp.close();
     }
+  }
+
+  /**
+   * The scheduler that paces the issuers' fetches: the one given to {@link Builder#fetchScheduler},
+   * or the registry's own, with the defaults of {@link FetchScheduler}, closed with the registry.
+   */
+  public FetchScheduler fetchScheduler() {
+    return scheduler;
   }
 
   /** How many HTTP clients the registry holds for its key sources (one per connect timeout and TLS context); for tests. */
@@ -211,10 +245,34 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     private Consumer<RemoteKeySource.Builder> keySourceDefaults = keys -> {};
     private Consumer<IdTokenValidator.Builder> validatorDefaults = validator -> {};
     private SSLContext sslContext;
+    private FetchScheduler scheduler;
+    private boolean eager;
     private AddressPolicy addressPolicy = AddressPolicy.PUBLIC_ONLY; // null: any address
     private HostResolver resolver = HostResolver.SYSTEM;
 
     private Builder() {}
+
+    /**
+     * The scheduler for the issuers' fetches, for instance shared with other registries (default:
+     * the registry's own, built with the defaults of {@link FetchScheduler}). A given scheduler is
+     * not closed by {@link IssuerRegistry#close()}.
+     */
+    public Builder fetchScheduler(FetchScheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "fetchScheduler");
+      return this;
+    }
+
+    /**
+     * Loads each issuer's keys when it is registered and refreshes them ahead whether or not it has
+     * traffic, as a lone {@link RemoteKeySource} does. By default an issuer's keys load on its first
+     * token (which waits for them at most the key source's {@code maxWait}, else is answered
+     * {@code Unavailable} with a retry-after hint), and refresh-ahead stops after
+     * {@link #DEFAULT_IDLE_AFTER} without a token, so that idle tenants cost no fetch and no timer.
+     */
+    public Builder loadKeysEagerly() {
+      this.eager = true;
+      return this;
+    }
 
     /**
      * Lets registered issuers' fetches connect to any address: loopback, link-local (cloud metadata

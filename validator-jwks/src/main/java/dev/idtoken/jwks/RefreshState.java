@@ -52,12 +52,15 @@ final class RefreshState {
   private final long fetchDeadline;
   private final long maxWait;
   private final boolean timers;
+  private final boolean scheduled;
+  private final long idleAfter;
 
   private long started; // number of the last fetch started
   private long inFlight; // number of the fetch in flight, 0 when none
   private long inFlightSince;
   private boolean inFlightForUnknownKid;
   private Reason inFlightReason;
+  private boolean inFlightQueued; // waiting in a scheduler's line: no deadline yet
   private long keysFetch; // number of the fetch that confirmed the cached keys, 0 when none
   private long refreshAt;
   private int failures;
@@ -72,6 +75,19 @@ final class RefreshState {
    *     a call; without it, due fetches start on calls only and callers are never told to wait for one
    */
   RefreshState(long cooldown, long backoff, long maxBackoff, long fetchDeadline, long maxWait, boolean timers) {
+    this(cooldown, backoff, maxBackoff, fetchDeadline, maxWait, timers, false, 0);
+  }
+
+  /**
+   * @param scheduled whether fetches wait in a {@link FetchScheduler}'s line before they run: a
+   *     fetch's deadline then starts at {@link #dispatched}, not when it is decided
+   * @param idleAfter nanoseconds without a call after which refresh-ahead stops (0: never); see
+   *     {@link #parked}
+   */
+  RefreshState(long cooldown, long backoff, long maxBackoff, long fetchDeadline, long maxWait, boolean timers,
+      boolean scheduled, long idleAfter) {
+    this.scheduled = scheduled;
+    this.idleAfter = idleAfter;
     this.cooldown = cooldown;
     this.backoff = backoff;
     this.maxBackoff = maxBackoff;
@@ -122,11 +138,23 @@ final class RefreshState {
    * ({@link Action#START}), reports a lost fetch ({@link Action#LOST}), or returns null.
    */
   Decision poll(long now) {
+    return poll(now, now);
+  }
+
+  /**
+   * As {@link #poll(long)}, for a source last used at {@code lastUsed}: a {@linkplain #parked parked}
+   * source starts nothing.
+   */
+  Decision poll(long now, long lastUsed) {
     if (closed) {
       return null;
     }
     if (inFlight != 0) {
-      return now - inFlightSince - fetchDeadline >= 0 ? new Decision(Action.LOST, inFlight, 0) : null;
+      return !inFlightQueued && now - inFlightSince - fetchDeadline >= 0
+          ? new Decision(Action.LOST, inFlight, 0) : null;
+    }
+    if (parked(now, lastUsed)) {
+      return null;
     }
     if (failures > 0 && now - retryAt < 0) {
       return null;
@@ -227,6 +255,33 @@ final class RefreshState {
     return true;
   }
 
+  /**
+   * Fetch {@code fetch} left the scheduler's line and runs from {@code now}: its deadline starts.
+   * Returns false when it is no longer the fetch in flight (or the source is closed): do not run it.
+   */
+  boolean dispatched(long fetch, long now) {
+    if (closed || fetch != inFlight) {
+      return false;
+    }
+    inFlightQueued = false;
+    inFlightSince = now;
+    return true;
+  }
+
+  /** Whether the fetch in flight still waits in the scheduler's line. */
+  boolean inFlightQueued() {
+    return inFlight != 0 && inFlightQueued;
+  }
+
+  /**
+   * Whether refresh-ahead has stopped for lack of traffic: keys are cached (kept as last known
+   * good), nothing is in flight, and no call came for {@code idleAfter}. The next call ends it; it
+   * finds the keys as an expired cache would be found, and the refresh starts at once.
+   */
+  boolean parked(long now, long lastUsed) {
+    return idleAfter > 0 && keysFetch != 0 && inFlight == 0 && !closed && now - lastUsed - idleAfter >= 0;
+  }
+
   /** The ticker time at which fetch {@code fetch}, if still in flight, counts as lost. */
   long deadlineOf(long fetch) {
     return fetch == inFlight ? inFlightSince + fetchDeadline : 0;
@@ -237,11 +292,23 @@ final class RefreshState {
    * pending. With a fetch in flight, that is its deadline.
    */
   long wakeUpDelay(long now) {
+    return wakeUpDelay(now, now);
+  }
+
+  /**
+   * As {@link #wakeUpDelay(long)} for a source last used at {@code lastUsed}: -1 while the fetch in
+   * flight waits in line (its scheduler runs it) or while {@linkplain #parked parked}. A refresh that
+   * comes due on a source idle by then parks it instead of starting.
+   */
+  long wakeUpDelay(long now, long lastUsed) {
     if (closed) {
       return -1;
     }
     if (inFlight != 0) {
-      return Math.max(0, inFlightSince + fetchDeadline - now);
+      return inFlightQueued ? -1 : Math.max(0, inFlightSince + fetchDeadline - now);
+    }
+    if (parked(now, lastUsed)) {
+      return -1;
     }
     long at;
     if (keysFetch == 0) {
@@ -285,6 +352,7 @@ final class RefreshState {
     inFlight = started;
     inFlightSince = now;
     inFlightReason = reason;
+    inFlightQueued = scheduled;
     // Any fetch starting now serves the kids waiting: their tokens arrived before it.
     inFlightForUnknownKid = reason == Reason.UNKNOWN_KID || unknownKidWaiting;
     unknownKidWaiting = false;

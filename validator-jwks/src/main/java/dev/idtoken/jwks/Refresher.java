@@ -49,8 +49,17 @@ final class Refresher {
   record Step(Kind kind, List<VerificationKey> keys, CompletableFuture<Snapshot> fetch, Snapshot snapshot,
       long delay, long startedBefore, boolean started, boolean waitsForNext, boolean failing) {}
 
-  /** A fetch in flight: its number (see {@link RefreshState}) and the promise its callers wait on. */
-  private record Fetch(long number, CompletableFuture<Snapshot> promise) {}
+  /**
+   * A fetch in flight: its number (see {@link RefreshState}), the promise its callers wait on, and
+   * its end for the scheduler, completed before the promise so that the permit is back before any
+   * caller hears of the outcome (and, as a safety net, whenever the promise completes).
+   */
+  private record Fetch(long number, CompletableFuture<Snapshot> promise, CompletableFuture<Void> ended) {
+    Fetch(long number, CompletableFuture<Snapshot> promise) {
+      this(number, promise, new CompletableFuture<>());
+      promise.whenComplete((snap, error) -> ended.complete(null));
+    }
+  }
 
   private final KeyFetcher fetcher;
   private final FetchReporter report;
@@ -58,21 +67,41 @@ final class Refresher {
   private final Timers timers;
   private final Ticker ticker;
   private final Duration fetchDeadline;
+  private final FetchScheduler scheduler; // null: fetches start at once
+  private final String host;
+  private final long useGranularity; // 0: last use not tracked (no idle parking)
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
   private final RefreshState state;
   private final UnknownKids unknownKids;
   private Fetch inFlight;
+  private FetchScheduler.Ticket ticket; // the in-flight fetch's place in the scheduler's line
   private CompletableFuture<Snapshot> next; // adopted by the next fetch; callers told WAIT_NEXT wait on it
   private Timers.Timer timer;
   private long timerAt;
   // Written under lock, read without it on the request path.
   private volatile Snapshot snapshot;
   private volatile long dueAt;
+  private volatile long lastUsed;
   private volatile boolean closed;
 
   Refresher(RefreshState state, UnknownKids unknownKids, KeyFetcher fetcher, FetchReporter report, Executor executor,
       Timers timers, Ticker ticker, Duration fetchDeadline) {
+    this(state, unknownKids, fetcher, report, executor, timers, ticker, fetchDeadline, null, null, Duration.ZERO);
+  }
+
+  /**
+   * @param scheduler where fetches wait for their turn, or null to start them at once
+   * @param host the host the scheduler's per-host limit counts the fetches against
+   * @param idleAfter the state's idle time (zero: never idle), for how often a call is recorded
+   */
+  Refresher(RefreshState state, UnknownKids unknownKids, KeyFetcher fetcher, FetchReporter report, Executor executor,
+      Timers timers, Ticker ticker, Duration fetchDeadline, FetchScheduler scheduler, String host,
+      Duration idleAfter) {
+    this.scheduler = scheduler;
+    this.host = host;
+    this.useGranularity = Math.max(1, idleAfter.toNanos() / 16) * (idleAfter.isZero() ? 0 : 1);
+    this.lastUsed = ticker.read();
     this.state = state;
     this.unknownKids = unknownKids;
     this.fetcher = fetcher;
@@ -112,6 +141,58 @@ final class Refresher {
     }
   }
 
+  /**
+   * Records a call at {@code now}, for idle parking. Writes only when the last record is older than
+   * a sixteenth of the idle time, so that calls on many threads do not contend on it.
+   */
+  void used(long now) {
+    if (useGranularity != 0 && now - lastUsed > useGranularity) {
+      lastUsed = now;
+    }
+  }
+
+  /** Whether refresh-ahead is parked for lack of traffic. */
+  boolean parked(long now) {
+    lock.lock();
+    try {
+      return state.parked(now, lastUsed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The fetch in flight, moved ahead of background refreshes because a token waits for it, while
+   * fetches succeed; null when none is in flight or the provider is failing (stale keys are then
+   * served without waiting).
+   */
+  CompletableFuture<Snapshot> inFlightForTraffic() {
+    CompletableFuture<Snapshot> promise;
+    FetchScheduler.Ticket queued;
+    lock.lock();
+    try {
+      if (inFlight == null || state.failures() > 0) {
+        return null;
+      }
+      promise = inFlight.promise();
+      queued = ticket;
+    } finally {
+      lock.unlock();
+    }
+    promote(queued);
+    return promise;
+  }
+
+  /** Whether the fetch in flight still waits for its turn in the scheduler's line. */
+  boolean queued() {
+    lock.lock();
+    try {
+      return state.inFlightQueued();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Carries out whatever has come due by {@code now} (a refresh, a retry, the watchdog); cheap otherwise. */
   void pollIfDue(long now) {
     if (now - dueAt >= 0) {
@@ -129,6 +210,7 @@ final class Refresher {
     Snapshot snap = seen;
     Step step;
     Fetch started = null;
+    FetchScheduler.Ticket joined = null;
     lock.lock();
     try {
       Snapshot current = snapshot;
@@ -152,10 +234,11 @@ final class Refresher {
       RefreshState.Decision decision = state.unknownKid(now);
       switch (decision.action()) {
         case START:
-          started = startLocked(decision);
+          started = startLocked(decision, true);
           step = new Step(Kind.WAIT, null, started.promise(), snap, 0, 0, true, false, failing);
           break;
         case JOIN:
+          joined = ticket;
           step = new Step(Kind.WAIT, null, inFlight.promise(), snap, 0, 0, false, false, failing);
           break;
         case WAIT_NEXT:
@@ -171,9 +254,10 @@ final class Refresher {
     } finally {
       lock.unlock();
     }
+    promote(joined);
     if (started != null) {
       report.fetchingForKid(snap.jwksUri(), kid);
-      run(started);
+      launch(started, true);
     }
     return step;
   }
@@ -182,6 +266,7 @@ final class Refresher {
   Step keysMissing(Snapshot seen, long now) {
     Step step;
     Fetch started = null;
+    FetchScheduler.Ticket joined = null;
     lock.lock();
     try {
       Snapshot current = snapshot;
@@ -191,9 +276,10 @@ final class Refresher {
       }
       RefreshState.Decision decision = state.keysMissing(now);
       if (decision.action() == RefreshState.Action.START) {
-        started = startLocked(decision);
+        started = startLocked(decision, true);
         step = new Step(Kind.WAIT, null, started.promise(), current, 0, startedBefore, true, false, false);
       } else if (decision.action() == RefreshState.Action.JOIN) {
+        joined = ticket;
         step = new Step(Kind.WAIT, null, inFlight.promise(), current, 0, startedBefore, false, false, false);
       } else {
         step = new Step(Kind.UNAVAILABLE, null, null, current, decision.delay(), startedBefore, false, false,
@@ -203,8 +289,9 @@ final class Refresher {
     } finally {
       lock.unlock();
     }
+    promote(joined);
     if (started != null) {
-      run(started);
+      launch(started, true);
     }
     return step;
   }
@@ -213,6 +300,7 @@ final class Refresher {
   CompletableFuture<Snapshot> refreshNow(long now) {
     Fetch fetch;
     boolean start;
+    FetchScheduler.Ticket joined = null;
     lock.lock();
     try {
       // Checked under the lock: a close() that wins cannot leave a promise without an outcome.
@@ -221,13 +309,17 @@ final class Refresher {
       }
       RefreshState.Decision decision = state.refreshNow(now);
       start = decision.action() == RefreshState.Action.START;
-      fetch = start ? startLocked(decision) : inFlight;
+      fetch = start ? startLocked(decision, true) : inFlight;
+      if (!start) {
+        joined = ticket;
+      }
       rescheduleLocked(now);
     } finally {
       lock.unlock();
     }
+    promote(joined);
     if (start) {
-      run(fetch);
+      launch(fetch, true);
     }
     return fetch.promise();
   }
@@ -240,11 +332,14 @@ final class Refresher {
   boolean close() {
     Fetch fetch;
     CompletableFuture<Snapshot> waiting;
+    FetchScheduler.Ticket queued;
     lock.lock();
     try {
       if (state.closed()) {
         return false;
       }
+      queued = ticket;
+      ticket = null;
       state.close();
       closed = true;
       fetch = inFlight;
@@ -256,7 +351,11 @@ final class Refresher {
     } finally {
       lock.unlock();
     }
+    if (queued != null) {
+      scheduler.cancel(queued); // out of line, or, if running, its permit returns as the promise ends
+    }
     if (fetch != null) {
+      fetch.ended().complete(null);
       fetch.promise().cancel(false);
     }
     if (waiting != null) {
@@ -266,11 +365,65 @@ final class Refresher {
   }
 
   /** Under the lock: the fetch a START decision made; callers told to wait for the next one share it. */
-  private Fetch startLocked(RefreshState.Decision decision) {
+  private Fetch startLocked(RefreshState.Decision decision, boolean traffic) {
     CompletableFuture<Snapshot> promise = next != null ? next : new CompletableFuture<>();
     next = null;
-    inFlight = new Fetch(decision.fetch(), promise);
-    return inFlight;
+    Fetch fetch = new Fetch(decision.fetch(), promise);
+    inFlight = fetch;
+    ticket = scheduler == null ? null
+        : new FetchScheduler.Ticket(host, traffic, () -> dispatch(fetch), () -> dropped(fetch));
+    return fetch;
+  }
+
+  /** Starts a fetch just decided: in the scheduler's line, else on this thread or the executor. */
+  private void launch(Fetch fetch, boolean traffic) {
+    FetchScheduler.Ticket queued;
+    lock.lock();
+    try {
+      queued = inFlight == fetch ? ticket : null;
+    } finally {
+      lock.unlock();
+    }
+    if (scheduler == null) {
+      if (traffic) {
+        run(fetch);
+      } else {
+        inBackground(fetch);
+      }
+    } else if (queued != null) {
+      scheduler.submit(queued);
+    }
+  }
+
+  /** The scheduler's turn for {@code fetch}: its deadline starts now. Returns what ends it, or null. */
+  private CompletableFuture<?> dispatch(Fetch fetch) {
+    boolean go;
+    lock.lock();
+    try {
+      long now = ticker.read();
+      go = inFlight == fetch && state.dispatched(fetch.number(), now);
+      if (go) {
+        rescheduleLocked(now); // the watchdog's timer
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (!go) {
+      return null;
+    }
+    run(fetch);
+    return fetch.ended();
+  }
+
+  /** The scheduler closed with {@code fetch} in line: it fails, and is retried with backoff. */
+  private void dropped(Fetch fetch) {
+    finish(fetch, null, new FetchException("fetch scheduler closed"), ticker.read());
+  }
+
+  private void promote(FetchScheduler.Ticket queued) {
+    if (queued != null) {
+      scheduler.promote(queued);
+    }
   }
 
   /** Carries out what is due: gives up a lost fetch, starts a background one. */
@@ -281,7 +434,7 @@ final class Refresher {
       long lostAt = 0;
       lock.lock();
       try {
-        decision = state.poll(now);
+        decision = state.poll(now, lastUsed);
         if (decision == null) {
           rescheduleLocked(now);
           return;
@@ -290,7 +443,7 @@ final class Refresher {
           fetch = inFlight;
           lostAt = state.deadlineOf(decision.fetch());
         } else {
-          fetch = startLocked(decision);
+          fetch = startLocked(decision, false);
           rescheduleLocked(now);
         }
       } finally {
@@ -303,7 +456,7 @@ final class Refresher {
         finish(fetch, null, new FetchException("fetch did not complete within " + fetchDeadline), lostAt);
         continue;
       }
-      inBackground(fetch);
+      launch(fetch, false);
       return;
     }
   }
@@ -356,11 +509,13 @@ final class Refresher {
       }
       if (accepted) {
         inFlight = null;
+        ticket = null;
         rescheduleLocked(ticker.read());
       }
     } finally {
       lock.unlock();
     }
+    fetch.ended().complete(null);
     if (!accepted) {
       fetch.promise().completeExceptionally(closed ? new CancellationException("closed")
           : new FetchException("fetch given up"));
@@ -382,8 +537,10 @@ final class Refresher {
    * can be collected before it fires.
    */
   private void rescheduleLocked(long now) {
-    long delay = state.wakeUpDelay(now);
-    long at = now + (delay < 0 ? NEVER : delay);
+    long used = lastUsed;
+    long delay = state.wakeUpDelay(now, used);
+    // Parked: no timer, but the next call polls, which ends the parking and starts the refresh.
+    long at = delay >= 0 ? now + delay : state.parked(now, used) ? now : now + NEVER;
     dueAt = at;
     if (timers == Timers.NONE || (timer != null && timerAt == at)) {
       return;

@@ -83,8 +83,20 @@ import javax.net.ssl.SSLContext;
  *       {@link #DEFAULT_CONNECT_TIMEOUT}, whole-response timeout {@link #DEFAULT_READ_TIMEOUT}, body
  *       size capped while streaming, at most {@link KeySet#MAX_KEYS} keys, User-Agent
  *       {@code idtoken-validator/<version>}.
+ *   <li><b>Threads.</b> None per source or per fetch: timers (refresh-ahead, retries, deadlines) share
+ *       one daemon thread and are removed when cancelled; the HTTP clients this library creates share
+ *       two worker threads (plus one selector thread per client); where the JDK's common pool has a
+ *       single thread (two cores or fewer), where {@code sendAsync} would start a thread per exchange,
+ *       exchanges run on at most 16 shared threads instead.
+ *   <li><b>Many sources.</b> With {@link Builder#fetchScheduler}, fetches wait their turn in a
+ *       {@link FetchScheduler} shared with other sources (bounded overall and per host; tokens
+ *       waiting ahead of background refreshes). {@link Builder#loadOnFirstUse} and
+ *       {@link Builder#idleAfter} make a source without traffic cost no fetch and no timer; an
+ *       {@link IssuerRegistry} sets all three by default.
  *   <li><b>Logging.</b> Through SLF4J: one warning when an outage starts (and one when the stale
- *       bound is passed), an info line when it ends or when keys change, debug otherwise. Kids and
+ *       bound is passed), an info line when it ends or when keys change, debug otherwise. Sources
+ *       sharing a scheduler log one summary warning a minute instead of their own warnings while
+ *       more than 10 of them fail together. Kids and
  *       URLs are logged; tokens, keys and claims never are. Every string taken from a token or from
  *       the provider's documents ({@code kid}s, algorithm names) is logged sanitised (printable ASCII,
  *       truncated), as a provider registered by a customer is untrusted.
@@ -142,6 +154,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    */
   static final Duration FETCH_WATCHDOG_MARGIN = Duration.ofSeconds(1);
 
+  /** The retry-after hint for a caller that gave up waiting for a fetch (which may still be in line). */
+  static final Duration WAIT_RETRY_AFTER = Duration.ofSeconds(1);
+
   private static final int MAX_ROUNDS = 4;
 
   private final String issuer;
@@ -160,12 +175,14 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     Executor executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
     // A timer needs real time; with an injected ticker, due fetches start on calls only (or on the
     // timers a test injects along with its ticker).
-    Timers timers = b.timers != null ? b.timers : b.ticker == Ticker.systemTicker() ? Timers.system() : Timers.NONE;
+    Timers realTimers = b.fetchScheduler != null ? b.fetchScheduler.timers() : Timers.system();
+    Timers timers = b.timers != null ? b.timers : b.ticker == Ticker.systemTicker() ? realTimers : Timers.NONE;
     Duration fetchDeadline = b.connectTimeout.plus(b.readTimeout.multipliedBy(2)).plus(FETCH_WATCHDOG_MARGIN);
-    this.report = new FetchReporter(b.listener, b.maxStale, b.clock);
+    this.report = new FetchReporter(b.listener, b.maxStale, b.clock,
+        b.fetchScheduler != null ? b.fetchScheduler.outages() : null);
     HttpClient client = b.httpClient != null ? b.httpClient : HttpFetcher.newClient(b.connectTimeout, b.sslContext);
     HttpFetcher http = new HttpFetcher(client, b.httpClient == null, b.readTimeout, b.maxResponseSize, executor,
-        b.transport);
+        b.transport, realTimers);
     Set<JwsAlgorithm> expected = b.expectedAlgorithms.isEmpty() ? Set.of()
         : Set.copyOf(EnumSet.copyOf(b.expectedAlgorithms));
     JwksLocator locator = new JwksLocator(b.jwksUri, b.issuer, b.allowInsecureLoopbackHttp, expected,
@@ -173,11 +190,14 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     this.fetcher = new KeyFetcher(locator, new CachePolicy(b.minCacheTtl, b.defaultCacheTtl, b.maxCacheTtl),
         b.refreshAheadRatio, b.maxStale, b.minRsaKeySize, b.ticker, b.clock, http);
     RefreshState state = new RefreshState(b.unknownKidCooldown.toNanos(), b.retryBackoff.toNanos(),
-        b.maxRetryBackoff.toNanos(), fetchDeadline.toNanos(), maxWaitNanos, timers != Timers.NONE);
+        b.maxRetryBackoff.toNanos(), fetchDeadline.toNanos(), maxWaitNanos, timers != Timers.NONE,
+        b.fetchScheduler != null, b.idleAfter.toNanos());
     // A first sighting is kept long enough to span the wait for the next allowed fetch.
     UnknownKids unknownKids = new UnknownKids(b.maxUnknownKids, b.unknownKidTtl,
         b.unknownKidCooldown.plus(b.maxRetryBackoff).plus(fetchDeadline), b.ticker);
-    this.refresher = new Refresher(state, unknownKids, fetcher, report, executor, timers, b.ticker, fetchDeadline);
+    String host = FetchScheduler.hostOf(b.jwksUri != null ? b.jwksUri : URI.create(b.issuer));
+    this.refresher = new Refresher(state, unknownKids, fetcher, report, executor, timers, b.ticker, fetchDeadline,
+        b.fetchScheduler, host, b.idleAfter);
   }
 
   /** A builder with the defaults above; set {@link Builder#jwksUri} or {@link Builder#discovery}. */
@@ -199,8 +219,15 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
       throw closedException();
     }
     long now = ticker.read();
+    Snapshot seen = refresher.snapshot();
+    // Rare path (keys past their time to live): was refresh-ahead parked for lack of traffic?
+    boolean resumes = seen != null && now - seen.expiresAt() >= 0 && refresher.parked(now);
+    refresher.used(now);
     refresher.pollIfDue(now);
-    Snapshot snap = refresher.snapshot();
+    // The keys as this call found them: a refresh-ahead just started may complete at once (a fast
+    // provider, a same-thread executor), and whether a key it drops still serves this one call must
+    // not depend on that race.
+    Snapshot snap = resumes ? afterExpiry(seen) : seen;
     if (snap != null && now - snap.staleUntil() < 0) {
       List<VerificationKey> found = snap.keysFor(kid, algorithm);
       if (!found.isEmpty() || kid == null) {
@@ -275,6 +302,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
   public void close() {
     if (refresher.close()) {
       fetcher.close();
+      report.closed();
     }
   }
 
@@ -360,11 +388,32 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     }
   }
 
+  /**
+   * Keys past their time to live while the provider answers: what a source parked for lack of
+   * traffic finds on its next call (a source in use refreshes ahead). The call waits, at most
+   * {@link Builder#maxWait}, for the refresh that its poll started; if that fails or takes longer,
+   * the last known good keys are served within the stale bound, as in an outage.
+   */
+  private Snapshot afterExpiry(Snapshot expired) {
+    CompletableFuture<Snapshot> fetch = refresher.inFlightForTraffic();
+    if (fetch == null) {
+      return expired;
+    }
+    try {
+      return await(fetch, System.nanoTime() + maxWaitNanos);
+    } catch (KeySourceException e) {
+      Snapshot current = refresher.snapshot();
+      return current != null ? current : expired;
+    }
+  }
+
   private Snapshot await(CompletableFuture<Snapshot> fetch, long deadline) throws KeySourceException {
     try {
       return fetch.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw unavailable("no keys from " + source() + " within " + maxWait, null, null);
+      // The fetch goes on (or waits its turn in the scheduler's line) and serves the next call.
+      throw unavailable("no keys from " + source() + " within " + maxWait
+          + (refresher.queued() ? " (the fetch waits for its turn)" : ""), WAIT_RETRY_AFTER, null);
     } catch (ExecutionException | CancellationException e) {
       throw unavailable(e);
     } catch (InterruptedException e) {
@@ -434,6 +483,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Executor executor;
     HttpClient httpClient; // shared by IssuerRegistry
+    private FetchScheduler fetchScheduler;
+    boolean loadOnFirstUse; // read by IssuerRegistry for its default
+    Duration idleAfter = Duration.ZERO; // likewise
     Timers timers; // for tests: timers driven by a simulated ticker
     HttpFetcher.Transport transport; // set by IssuerRegistry: address-checked fetches (GuardedHttp)
 
@@ -718,7 +770,45 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     }
 
     /**
-     * Builds the source and starts its first fetch in the background.
+     * Runs this source's fetches through a scheduler shared with other sources, which bounds how
+     * many run at once overall and per host (default: none; each fetch starts at once). The
+     * scheduler's own timers then carry the source's refresh-ahead and deadlines, so
+     * {@link FetchScheduler#scheduledTasks()} counts them. Closing the source takes its fetch out of
+     * the line; closing the scheduler does not close the source.
+     */
+    public Builder fetchScheduler(FetchScheduler scheduler) {
+      this.fetchScheduler = Objects.requireNonNull(scheduler, "fetchScheduler");
+      return this;
+    }
+
+    /**
+     * Whether the first fetch waits for the first call instead of starting at {@link #build()}
+     * (default false; {@link IssuerRegistry} defaults to true, so that a registered tenant without
+     * traffic costs no fetch). The first call then waits for the keys, at most {@link #maxWait},
+     * and is otherwise answered {@code Unavailable} with a retry-after hint, never "invalid token".
+     */
+    public Builder loadOnFirstUse(boolean lazy) {
+      this.loadOnFirstUse = lazy;
+      return this;
+    }
+
+    /**
+     * Stops refresh-ahead once no call has come for this long (default zero: never; {@link
+     * IssuerRegistry} defaults to {@link IssuerRegistry#DEFAULT_IDLE_AFTER}). The cached keys are
+     * kept as last known good; the next call starts the refresh at once, waits for it (at most
+     * {@link #maxWait}) if the keys are past their time to live, and falls back to the kept keys
+     * within the stale bound if it fails. An idle source holds no timer and makes no fetch.
+     *
+     * @throws IllegalArgumentException if not zero and outside [1 second, 30 days]
+     */
+    public Builder idleAfter(Duration idle) {
+      Objects.requireNonNull(idle, "idleAfter");
+      this.idleAfter = idle.isZero() ? idle : range(idle, "idleAfter", Duration.ofSeconds(1), Duration.ofDays(30));
+      return this;
+    }
+
+    /**
+     * Builds the source and starts its first fetch in the background (unless {@link #loadOnFirstUse}).
      *
      * @throws IllegalStateException if the Caffeine on the class path is older than supported (the
      *     message names the version found and the one needed), neither a JWKS URI nor an issuer is
@@ -755,7 +845,9 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
         }
       }
       RemoteKeySource source = new RemoteKeySource(this);
-      source.refresher.poll(ticker.read());
+      if (!loadOnFirstUse) {
+        source.refresher.poll(ticker.read());
+      }
       return source;
     }
 

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * What a key source remembers about {@code kid}s its keys lack, bounded in size and time: when each
@@ -23,7 +24,17 @@ final class UnknownKids {
    */
   private record Entry(long firstSeen, boolean absent) {}
 
-  private final Cache<String, Entry> kids;
+  @SuppressWarnings("rawtypes")
+  private static final AtomicReferenceFieldUpdater<UnknownKids, Cache> KIDS =
+      AtomicReferenceFieldUpdater.newUpdater(UnknownKids.class, Cache.class, "kids");
+
+  private final int maxKids;
+  private final long absentNanos;
+  private final long pendingNanos;
+  private final Ticker ticker;
+  // Built on the first unknown kid: an empty bounded cache costs about 6 KB, and most sources of a
+  // registry of thousands of issuers never see an unknown kid.
+  private volatile Cache<String, Entry> kids;
 
   /**
    * @param absentFor how long a {@code kid} confirmed absent is remembered as such
@@ -31,9 +42,26 @@ final class UnknownKids {
    *     allowed fetch
    */
   UnknownKids(int maxKids, Duration absentFor, Duration pendingFor, Ticker ticker) {
-    long absentNanos = absentFor.toNanos();
-    long pendingNanos = pendingFor.toNanos();
-    this.kids = Caffeine.newBuilder()
+    this.maxKids = maxKids;
+    this.absentNanos = absentFor.toNanos();
+    this.pendingNanos = pendingFor.toNanos();
+    this.ticker = ticker;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Cache<String, Entry> kids() {
+    Cache<String, Entry> existing = kids;
+    if (existing != null) {
+      return existing;
+    }
+    Cache<String, Entry> built = build();
+    return KIDS.compareAndSet(this, null, built) ? built : kids;
+  }
+
+  private Cache<String, Entry> build() {
+    long absentNanos = this.absentNanos;
+    long pendingNanos = this.pendingNanos;
+    return Caffeine.newBuilder()
         .maximumSize(maxKids)
         .expireAfter(new Expiry<String, Entry>() {
           @Override
@@ -58,23 +86,24 @@ final class UnknownKids {
 
   /** The fetch number recorded when {@code kid} was first seen; records {@code lastStarted} if new. */
   long firstSeen(String kid, long lastStarted) {
-    Entry seen = kids.asMap().putIfAbsent(kid, new Entry(lastStarted, false));
+    Entry seen = kids().asMap().putIfAbsent(kid, new Entry(lastStarted, false));
     return seen == null ? lastStarted : seen.firstSeen();
   }
 
   /** Whether {@code kid} was confirmed absent recently. */
   boolean isAbsent(String kid) {
-    Entry entry = kids.getIfPresent(kid);
+    Cache<String, Entry> known = kids;
+    Entry entry = known == null ? null : known.getIfPresent(kid);
     return entry != null && entry.absent();
   }
 
   /** Remembers that a fetch started after {@code kid} was first seen did not have it. */
   void confirmAbsent(String kid, long firstSeen) {
-    kids.put(kid, new Entry(firstSeen, true));
+    kids().put(kid, new Entry(firstSeen, true));
   }
 
   /** Forgets everything. */
   void clear() {
-    kids.invalidateAll();
+    kids = null;
   }
 }

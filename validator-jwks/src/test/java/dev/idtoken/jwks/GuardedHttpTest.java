@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -24,7 +30,7 @@ class GuardedHttpTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private final MockWebServer server = new MockWebServer();
   private final GuardedHttp http =
-      new GuardedHttp(HostResolver.SYSTEM, AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK));
+      new GuardedHttp(HostResolver.SYSTEM, AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK), 2, Timers.system());
 
   @BeforeEach
   void start() throws Exception {
@@ -93,7 +99,7 @@ class GuardedHttpTest {
 
   @Test
   void get_privateAddressLiteral_refusedWithoutConnecting() {
-    GuardedHttp strict = new GuardedHttp(HostResolver.SYSTEM, AddressPolicy.PUBLIC_ONLY);
+    GuardedHttp strict = new GuardedHttp(HostResolver.SYSTEM, AddressPolicy.PUBLIC_ONLY, 2, Timers.system());
     try {
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> strict.get(uri("/jwks"), "application/json", null, TIMEOUT, TIMEOUT, 1000).get(10, TimeUnit.SECONDS));
@@ -101,6 +107,50 @@ class GuardedHttpTest {
       assertEquals(0, server.getRequestCount());
     } finally {
       strict.close();
+    }
+  }
+
+  @Test
+  void get_stalledServer_boundedThreadsAndDeadlinesOnTheGivenTimers() throws Exception {
+    ManualTicker ticker = new ManualTicker();
+    ManualTimers timers = new ManualTimers(ticker);
+    GuardedHttp bounded = new GuardedHttp(HostResolver.SYSTEM,
+        AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK), 2, timers);
+    // Connections complete in the backlog, but nothing is ever accepted or answered.
+    try (ServerSocket stalled = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+      URI uri = URI.create("http://127.0.0.1:" + stalled.getLocalPort() + "/jwks");
+      List<CompletableFuture<HttpFetcher.Response>> exchanges = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        exchanges.add(bounded.get(uri, "application/json", null, TIMEOUT, Duration.ofMinutes(1), 1000));
+      }
+      assertEquals(6, timers.pending(), "one deadline per exchange, running or in line");
+      assertTrue(exchanges.stream().noneMatch(CompletableFuture::isDone));
+
+      ticker.advance(TIMEOUT.plus(Duration.ofMinutes(1)));
+
+      for (CompletableFuture<HttpFetcher.Response> exchange : exchanges) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> exchange.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, e.getCause());
+      }
+      assertEquals(0, timers.pending());
+      assertEquals(2, bounded.peakThreads(), "six exchanges on two threads");
+    } finally {
+      bounded.close();
+    }
+  }
+
+  @Test
+  void get_answered_leavesNoTimerBehind() throws Exception {
+    ManualTimers timers = new ManualTimers(new ManualTicker());
+    GuardedHttp counted = new GuardedHttp(HostResolver.SYSTEM,
+        AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK), 2, timers);
+    try {
+      server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
+      assertEquals(200, counted.get(uri("/jwks"), "application/json", null, TIMEOUT, TIMEOUT, 1000)
+          .get(10, TimeUnit.SECONDS).status());
+      assertEquals(0, timers.pending());
+    } finally {
+      counted.close();
     }
   }
 

@@ -27,11 +27,20 @@ class IssuerRegistryTest extends SourceTestSupport {
         .build());
   }
 
+  /** Keys load at registration, as a lone key source's do. */
+  private IssuerRegistry eagerRegistry() {
+    return track(IssuerRegistry.builder()
+        .addressPolicy(AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK))
+        .keySourceDefaults(keys -> testDefaults(keys))
+        .loadKeysEagerly()
+        .build());
+  }
+
   @Test
   void validate_oneIssuerDiscoveryFails_othersUnaffectedAndItRecoversAfterBackoff() throws Exception {
     try (FakeProvider other = FakeProvider.start()) {
       other.failDiscovery(1, 503);
-      IssuerRegistry registry = registry();
+      IssuerRegistry registry = eagerRegistry();
       registry.register(provider.issuerUrl(), CLIENT_ID);
       registry.register(other.issuerUrl(), CLIENT_ID);
       MultiIssuerValidator validator = MultiIssuerValidator.of(registry);

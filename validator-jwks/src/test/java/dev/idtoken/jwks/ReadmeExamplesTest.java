@@ -34,6 +34,15 @@ class ReadmeExamplesTest extends SourceTestSupport {
   }
 
   @SuppressWarnings("unused")
+  private static IssuerRegistry scaledRegistry() {
+    IssuerRegistry registry = IssuerRegistry.builder()
+        .fetchScheduler(FetchScheduler.builder().maxFetchesPerHost(8).build())  // default: 4 per host, 16 in all
+        .keySourceDefaults(k -> k.idleAfter(Duration.ofMinutes(30)))            // default: 1 hour
+        .build();
+    return registry;
+  }
+
+  @SuppressWarnings("unused")
   private static MultiIssuerValidator registry() {
     IssuerRegistry registry = IssuerRegistry.builder()
         .keySourceDefaults(k -> k.maxStale(Duration.ofHours(6)))

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RegistryAddressPolicyTest extends SourceTestSupport {
 
   private IssuerRegistry.Builder registry() {
-    return IssuerRegistry.builder().keySourceDefaults(keys -> testDefaults(keys));
+    return IssuerRegistry.builder().keySourceDefaults(keys -> testDefaults(keys)).loadKeysEagerly();
   }
 
   private static HostResolver answering(String... addresses) {

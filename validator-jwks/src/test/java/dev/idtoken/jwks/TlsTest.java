@@ -70,6 +70,7 @@ class TlsTest extends SourceTestSupport {
         .addressPolicy(AddressPolicy.allowing(AddressPolicy.Category.LOOPBACK)) // the provider is on 127.0.0.1
         .sslContext(trustingTheCertificate())
         .keySourceDefaults(this::httpsDefaults)
+        .loadKeysEagerly()
         .build());
     registry.register(https.issuer(), CLIENT_ID);
     listener.awaitCompletions(1);
