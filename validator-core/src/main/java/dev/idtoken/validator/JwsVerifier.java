@@ -1,7 +1,6 @@
 package dev.idtoken.validator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -80,13 +79,23 @@ final class JwsVerifier {
       throw Rejection.invalid(dots == 4 ? ErrorCode.ENCRYPTED_TOKEN : ErrorCode.MALFORMED_TOKEN);
     }
     // One byte per character: the signing input as it is signed (RFC 7515 §5.2 step 8), and what the
-    // segments are decoded from. A character above U+00FF becomes '?', which no segment may hold, so
-    // it fails the decoding of its segment; but a surrogate pair becomes one '?' for two characters,
-    // which would shift every later index, so a token whose bytes do not line up is refused here.
-    byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
-    if (bytes.length != token.length()) {
-      throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN);
+    // segments are decoded from, in a borrowed buffer. A character above U+00FF (a surrogate half
+    // included) is refused here; one in U+0080..U+00FF becomes a negative byte, which no segment may
+    // hold.
+    TokenBytes buffer = TokenBytes.take();
+    try {
+      byte[] bytes = buffer.of(token);
+      if (bytes == null) {
+        throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN);
+      }
+      return verify(bytes, token.length(), firstDot, secondDot);
+    } finally {
+      buffer.release();
     }
+  }
+
+  // The token is bytes[0, end); nothing may keep a reference to bytes.
+  private Verified verify(byte[] bytes, int end, int firstDot, int secondDot) throws Rejection {
     byte[] headerBytes = Base64Url.decode(bytes, 0, firstDot);
     Json.Header header = headerBytes == null ? null : Json.parseHeader(headerBytes);
     if (header == null) {
@@ -97,7 +106,7 @@ final class JwsVerifier {
     if (payload == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "payload");
     }
-    byte[] signature = Base64Url.decode(bytes, secondDot + 1, bytes.length);
+    byte[] signature = Base64Url.decode(bytes, secondDot + 1, end);
     if (signature == null) {
       throw Rejection.invalid(ErrorCode.MALFORMED_TOKEN, "signature");
     }

@@ -63,7 +63,8 @@ final class SignaturePool {
     return Integer.highestOneBit(wanted - 1) << 1;
   }
 
-  private static int home() {
+  /** The slot a thread starts probing at; shared with {@link TokenBytes}. */
+  static int home() {
     long id = Thread.currentThread().getId();
     // Thread ids are sequential; spread them so neighbours do not land on neighbouring slots.
     return (int) ((id * 0x9E3779B97F4A7C15L) >>> 58) & (SLOTS - 1);
