@@ -266,13 +266,23 @@ public final class FetchScheduler implements AutoCloseable {
     if (drainRequests.getAndIncrement() != 0) {
       return;
     }
-    do {
-      drainRequests.set(1);
-      Ticket next;
-      while ((next = take()) != null) {
-        launch(next);
+    boolean finished = false;
+    try {
+      do {
+        drainRequests.set(1);
+        Ticket next;
+        while ((next = take()) != null) {
+          launch(next);
+        }
+      } while (drainRequests.decrementAndGet() != 0);
+      finished = true;
+    } finally {
+      if (!finished) {
+        // An Error out of a starter (or a listener it ran) must not leave the loop owned for ever,
+        // or no fetch would ever start again; the next submit or release drains what is left.
+        drainRequests.set(0);
       }
-    } while (drainRequests.decrementAndGet() != 0);
+    }
   }
 
   private Ticket take() {
@@ -322,16 +332,17 @@ public final class FetchScheduler implements AutoCloseable {
   }
 
   private void launch(Ticket ticket) {
-    CompletableFuture<?> end;
+    CompletableFuture<?> end = null;
     try {
       end = ticket.start.get();
     } catch (RuntimeException e) {
-      end = null; // the starter ends its own fetch on failure; the permit is simply returned
-    }
-    if (end == null) {
-      release(ticket);
-    } else {
-      end.whenComplete((result, error) -> release(ticket));
+      // The starter ends its own fetch on failure; the permit is simply returned.
+    } finally {
+      if (end == null) {
+        release(ticket); // an Error from the starter passes on, but never with the permit
+      } else {
+        end.whenComplete((result, error) -> release(ticket));
+      }
     }
   }
 
@@ -433,7 +444,12 @@ public final class FetchScheduler implements AutoCloseable {
     }
   }
 
+  /** Host and port, the default port made explicit, so that one host is one line however it is written. */
   static String hostOf(java.net.URI uri) {
-    return uri == null ? "" : Objects.toString(uri.getHost(), "") + ":" + uri.getPort();
+    if (uri == null) {
+      return "";
+    }
+    int port = uri.getPort() != -1 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+    return Objects.toString(uri.getHost(), "").toLowerCase(java.util.Locale.ROOT) + ":" + port;
   }
 }

@@ -21,8 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,10 +45,11 @@ import javax.net.ssl.SSLSocketFactory;
  * one request per connection, no redirects, a deadline on the whole exchange, the body capped as it
  * streams in.
  *
- * <p>Thread-safe; one per {@link IssuerRegistry}. Blocking I/O runs on at most
- * {@code maxThreads} daemon threads of its own (exchanges beyond that wait in line, their deadline
- * already running), none while idle for a minute; deadlines are cancellable tasks on the given
- * {@link Timers}, removed as each exchange ends. {@link #close()} stops the threads.
+ * <p>Thread-safe; one per {@link IssuerRegistry}. Each exchange blocks a daemon thread of its own,
+ * at most {@code maxThreads} of them, none kept while idle for a minute; an exchange that finds them
+ * all busy fails at once (its source retries with backoff) rather than waiting behind them. Deadlines
+ * are cancellable tasks on the given {@link Timers}, removed as each exchange ends. {@link #close()}
+ * stops the threads.
  */
 final class GuardedHttp implements AutoCloseable {
   private static final int MAX_HEADER_BYTES = 64 * 1024;
@@ -61,8 +62,16 @@ final class GuardedHttp implements AutoCloseable {
   private final Timers timers;
 
   /**
-   * @param maxThreads most exchanges in progress at once (the scheduler's overall limit is the
-   *     natural size: more threads than fetches allowed to run would only wait)
+   * Room, beyond the fetches a scheduler lets run at once, for threads still blocked in a name
+   * lookup after their exchange's deadline: a lookup cannot be interrupted, and one whose name
+   * servers never answer holds its thread for the resolver's own timeout. Without this room, a
+   * registrant's few such names would hold every thread and fail every other tenant's fetch.
+   */
+  static final int STUCK_LOOKUP_ROOM = 48;
+
+  /**
+   * @param maxThreads most exchanges in progress at once, including any whose thread is still held
+   *     by a name lookup past its deadline
    * @param timers where each exchange's deadline is scheduled
    */
   GuardedHttp(HostResolver resolver, AddressPolicy policy, int maxThreads, Timers timers) {
@@ -71,13 +80,13 @@ final class GuardedHttp implements AutoCloseable {
     this.tls = defaultTls();
     this.timers = timers;
     AtomicInteger count = new AtomicInteger();
-    this.io = new ThreadPoolExecutor(maxThreads, maxThreads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
-        task -> {
-          Thread thread = new Thread(task, "idtoken-guarded-fetch-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
-    io.allowCoreThreadTimeOut(true);
+    // A hand-off, not a queue: a thread per exchange while fewer than maxThreads are busy, else a
+    // refusal. A queue would keep exchanges waiting behind stuck lookups until their deadlines.
+    this.io = new ThreadPoolExecutor(0, maxThreads, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), task -> {
+      Thread thread = new Thread(task, "idtoken-guarded-fetch-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   private static SSLSocketFactory defaultTls() {
@@ -114,6 +123,9 @@ final class GuardedHttp implements AutoCloseable {
     AtomicReference<Socket> socket = new AtomicReference<>();
     try {
       io.execute(() -> {
+        if (result.isDone()) {
+          return; // cancelled (its source removed) before a thread took it: nothing to resolve
+        }
         try {
           result.complete(exchange(uri, accept, ifNoneMatch, connectTimeout, readTimeout, maxBytes, factory,
               socket, result));
@@ -124,7 +136,8 @@ final class GuardedHttp implements AutoCloseable {
         }
       });
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new FetchException("closed"));
+      return CompletableFuture.failedFuture(new FetchException(io.isShutdown() ? "closed"
+          : "too many exchanges in progress (" + io.getMaximumPoolSize() + " threads busy)"));
     }
     // One deadline over waiting for a thread, resolving, connecting, TLS, headers and body: a slow
     // drip cannot hold it open. Registered before the callback that cancels it, so an exchange that

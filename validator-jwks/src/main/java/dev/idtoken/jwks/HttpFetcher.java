@@ -224,12 +224,15 @@ final class HttpFetcher {
   }
 
   /**
-   * The work of every HTTP client this library creates (delivering responses, which only hand them
-   * on, never block): at most {@link #CLIENT_THREADS} daemon threads in the JVM, however many
-   * sources and clients there are, and none while idle for a minute. Each client has in addition its
-   * own selector thread, which is why an {@link IssuerRegistry} shares its clients.
+   * The work of every HTTP client this library creates: at most {@link #CLIENT_THREADS} daemon
+   * threads in the JVM, however many sources and clients there are, and none while idle for a
+   * minute. Each client has in addition its own selector thread, which is why an
+   * {@link IssuerRegistry} shares its clients. Most of the work only hands responses on, but the JDK
+   * also starts exchanges there, which resolves the host name: a blocking lookup that a name server
+   * that never answers holds for the resolver's timeout. So there are as many as fetches a default
+   * scheduler runs at once, and one such host cannot hold them all.
    */
-  static final int CLIENT_THREADS = 2;
+  static final int CLIENT_THREADS = FetchScheduler.DEFAULT_MAX_CONCURRENT_FETCHES;
 
   static final ThreadPoolExecutor CLIENT_EXECUTOR = pool(CLIENT_THREADS, "idtoken-jwks-http-");
 

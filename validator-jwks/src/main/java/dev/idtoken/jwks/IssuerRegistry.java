@@ -82,8 +82,8 @@ public final class IssuerRegistry implements TrustedIssuers, AutoCloseable {
     this.scheduler = b.scheduler != null ? b.scheduler : FetchScheduler.builder().build();
     this.eager = b.eager;
     // Guarded exchanges block a thread each; the scheduler lets no more than its limit run at once.
-    this.guardedHttp = b.addressPolicy == null ? null
-        : new GuardedHttp(b.resolver, b.addressPolicy, scheduler.maxConcurrentFetches(), scheduler.timers());
+    this.guardedHttp = b.addressPolicy == null ? null : new GuardedHttp(b.resolver, b.addressPolicy,
+        scheduler.maxConcurrentFetches() + GuardedHttp.STUCK_LOOKUP_ROOM, scheduler.timers());
   }
 
   /** A builder; with no options, issuers get the defaults of {@link RemoteKeySource} and {@link IdTokenValidator}. */

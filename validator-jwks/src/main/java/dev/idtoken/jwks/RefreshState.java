@@ -279,7 +279,14 @@ final class RefreshState {
    * finds the keys as an expired cache would be found, and the refresh starts at once.
    */
   boolean parked(long now, long lastUsed) {
-    return idleAfter > 0 && keysFetch != 0 && inFlight == 0 && !closed && now - lastUsed - idleAfter >= 0;
+    // A kid waiting for its fetch is traffic, however long ago the last call came.
+    return idleAfter > 0 && keysFetch != 0 && inFlight == 0 && !closed && !unknownKidWaiting
+        && now - lastUsed - idleAfter >= 0;
+  }
+
+  /** Whether the fetch in flight was started for, or also serves, a token's unknown {@code kid}. */
+  boolean inFlightServesUnknownKid() {
+    return inFlight != 0 && inFlightForUnknownKid;
   }
 
   /** The ticker time at which fetch {@code fetch}, if still in flight, counts as lost. */

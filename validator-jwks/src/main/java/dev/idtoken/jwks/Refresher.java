@@ -434,7 +434,9 @@ final class Refresher {
       long lostAt = 0;
       lock.lock();
       try {
-        decision = state.poll(now, lastUsed);
+        // Callers waiting for the next fetch are traffic: the source is in use, however long ago
+        // its last call came.
+        decision = state.poll(now, next != null ? now : lastUsed);
         if (decision == null) {
           rescheduleLocked(now);
           return;
@@ -443,7 +445,9 @@ final class Refresher {
           fetch = inFlight;
           lostAt = state.deadlineOf(decision.fetch());
         } else {
-          fetch = startLocked(decision, false);
+          // A timer starts it, but a token may be waiting for it (told to wait for the next fetch,
+          // or for its unknown kid): then it goes ahead of background refreshes in the line.
+          fetch = startLocked(decision, next != null || state.inFlightServesUnknownKid());
           rescheduleLocked(now);
         }
       } finally {
@@ -537,7 +541,7 @@ final class Refresher {
    * can be collected before it fires.
    */
   private void rescheduleLocked(long now) {
-    long used = lastUsed;
+    long used = next != null ? now : lastUsed; // callers waiting for the next fetch keep it unparked
     long delay = state.wakeUpDelay(now, used);
     // Parked: no timer, but the next call polls, which ends the parking and starts the refresh.
     long at = delay >= 0 ? now + delay : state.parked(now, used) ? now : now + NEVER;

@@ -130,6 +130,29 @@ class FetchSchedulerTest {
   }
 
   @Test
+  void submit_starterThrowsAnError_permitReturnedAndLaterFetchesStillStart() {
+    FetchScheduler scheduler = FetchScheduler.builder().maxConcurrentFetches(1).maxFetchesPerHost(1).build();
+    FetchScheduler.Ticket broken = new FetchScheduler.Ticket("a", false, () -> {
+      throw new AssertionError("a listener's error, say");
+    }, () -> {});
+    assertThrows(AssertionError.class, () -> scheduler.submit(broken));
+    assertEquals(0, scheduler.runningFetches());
+
+    scheduler.submit(ticket("next", "a", false));
+    assertEquals(List.of("next"), started());
+    end("next");
+    assertEquals(0, scheduler.runningFetches());
+  }
+
+  @Test
+  void hostOf_defaultPortAndCase_oneLine() {
+    assertEquals(FetchScheduler.hostOf(java.net.URI.create("https://Login.Example.com/t1")),
+        FetchScheduler.hostOf(java.net.URI.create("https://login.example.com:443/t2/.well-known/jwks.json")));
+    assertTrue(!FetchScheduler.hostOf(java.net.URI.create("https://login.example.com:8443/"))
+        .equals(FetchScheduler.hostOf(java.net.URI.create("https://login.example.com/"))));
+  }
+
+  @Test
   void close_withFetchesQueued_failsThemAndRefusesNewOnes() {
     FetchScheduler scheduler = FetchScheduler.builder().maxConcurrentFetches(1).maxFetchesPerHost(1).build();
     scheduler.submit(ticket("running", "a", false));

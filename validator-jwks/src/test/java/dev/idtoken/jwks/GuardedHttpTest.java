@@ -111,7 +111,7 @@ class GuardedHttpTest {
   }
 
   @Test
-  void get_stalledServer_boundedThreadsAndDeadlinesOnTheGivenTimers() throws Exception {
+  void get_allThreadsBusy_refusedAtOnceAndDeadlinesOnTheGivenTimers() throws Exception {
     ManualTicker ticker = new ManualTicker();
     ManualTimers timers = new ManualTimers(ticker);
     GuardedHttp bounded = new GuardedHttp(HostResolver.SYSTEM,
@@ -119,21 +119,27 @@ class GuardedHttpTest {
     // Connections complete in the backlog, but nothing is ever accepted or answered.
     try (ServerSocket stalled = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
       URI uri = URI.create("http://127.0.0.1:" + stalled.getLocalPort() + "/jwks");
-      List<CompletableFuture<HttpFetcher.Response>> exchanges = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        exchanges.add(bounded.get(uri, "application/json", null, TIMEOUT, Duration.ofMinutes(1), 1000));
+      List<CompletableFuture<HttpFetcher.Response>> running = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        running.add(bounded.get(uri, "application/json", null, TIMEOUT, Duration.ofMinutes(1), 1000));
       }
-      assertEquals(6, timers.pending(), "one deadline per exchange, running or in line");
-      assertTrue(exchanges.stream().noneMatch(CompletableFuture::isDone));
+      for (int i = 0; i < 4; i++) { // both threads are blocked: no queue behind them
+        CompletableFuture<HttpFetcher.Response> refused =
+            bounded.get(uri, "application/json", null, TIMEOUT, Duration.ofMinutes(1), 1000);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(FetchException.class, e.getCause());
+      }
+      assertEquals(2, timers.pending(), "one deadline per exchange in progress, none for the refused");
+      assertTrue(running.stream().noneMatch(CompletableFuture::isDone));
 
       ticker.advance(TIMEOUT.plus(Duration.ofMinutes(1)));
 
-      for (CompletableFuture<HttpFetcher.Response> exchange : exchanges) {
+      for (CompletableFuture<HttpFetcher.Response> exchange : running) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> exchange.get(10, TimeUnit.SECONDS));
         assertInstanceOf(TimeoutException.class, e.getCause());
       }
       assertEquals(0, timers.pending());
-      assertEquals(2, bounded.peakThreads(), "six exchanges on two threads");
+      assertEquals(2, bounded.peakThreads());
     } finally {
       bounded.close();
     }

@@ -113,6 +113,25 @@ class RefreshStateTest {
   }
 
   @Test
+  void unknownKid_waitingWhenTheSourceWouldPark_notParkedAndItsFetchStarts() {
+    long idleAfter = 10 * S; // shorter than the cooldown: the kid's fetch comes due after it
+    RefreshState state = new RefreshState(COOLDOWN, BACKOFF, MAX_BACKOFF, DEADLINE, MAX_WAIT, true, false, idleAfter);
+    Decision first = state.poll(now);
+    assertTrue(state.succeeded(first.fetch(), now + TTL_REFRESH));
+    long lastCall = now;
+    state.succeeded(state.unknownKid(now).fetch(), now + TTL_REFRESH);
+    now += 1 * S;
+    lastCall = now;
+    assertDecision(Action.UNAVAILABLE, state.unknownKid(now)); // waits for the cooldown's end
+
+    long due = lastCall - 1 * S + COOLDOWN;
+    assertTrue(due - lastCall > idleAfter, "the fetch comes due after the source went idle");
+    assertTrue(!state.parked(due, lastCall), "a waiting kid is traffic");
+    assertDecision(Action.START, state.poll(due, lastCall));
+    assertTrue(state.inFlightServesUnknownKid());
+  }
+
+  @Test
   void unknownKid_fetchDueWithinMaxWaitAndTimersRun_waitNext() {
     RefreshState state = loaded(true);
     state.succeeded(state.unknownKid(now).fetch(), now + TTL_REFRESH);
