@@ -227,7 +227,12 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
     // The keys as this call found them: a refresh-ahead just started may complete at once (a fast
     // provider, a same-thread executor), and whether a key it drops still serves this one call must
     // not depend on that race.
-    Snapshot snap = resumes ? afterExpiry(seen) : seen;
+    Snapshot snap = seen;
+    long deadline = 0; // read from the clock only off the common path; one wait bound per call
+    if (resumes) {
+      deadline = System.nanoTime() + maxWaitNanos;
+      snap = afterExpiry(seen, deadline);
+    }
     if (snap != null && now - snap.staleUntil() < 0) {
       List<VerificationKey> found = snap.keysFor(kid, algorithm);
       if (!found.isEmpty() || kid == null) {
@@ -236,7 +241,7 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
         }
         return found;
       }
-      return unknownKid(kid, algorithm, snap, System.nanoTime() + maxWaitNanos, -1);
+      return unknownKid(kid, algorithm, snap, resumes ? deadline : System.nanoTime() + maxWaitNanos, -1);
     }
     return keysMissing(kid, algorithm, snap, now);
   }
@@ -394,13 +399,13 @@ public final class RemoteKeySource implements KeySource, AutoCloseable {
    * {@link Builder#maxWait}, for the refresh that its poll started; if that fails or takes longer,
    * the last known good keys are served within the stale bound, as in an outage.
    */
-  private Snapshot afterExpiry(Snapshot expired) {
+  private Snapshot afterExpiry(Snapshot expired, long deadline) {
     CompletableFuture<Snapshot> fetch = refresher.inFlightForTraffic();
     if (fetch == null) {
       return expired;
     }
     try {
-      return await(fetch, System.nanoTime() + maxWaitNanos);
+      return await(fetch, deadline);
     } catch (KeySourceException e) {
       Snapshot current = refresher.snapshot();
       return current != null ? current : expired;
