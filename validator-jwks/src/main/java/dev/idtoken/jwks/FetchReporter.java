@@ -34,6 +34,7 @@ final class FetchReporter {
   private String lastError;
   private Instant lastErrorAt;
   private boolean outage;
+  private boolean sourceClosed;
   private Snapshot warnedPastStale;
 
   FetchReporter(KeySourceListener listener, Duration maxStale, Clock clock) {
@@ -133,12 +134,15 @@ final class FetchReporter {
   /** A fetch failed; {@code failures} counts this one; {@code cached} is the snapshot kept, or null. */
   void failed(URI source, String reason, int failures, Snapshot cached) {
     boolean firstOfOutage;
+    boolean afterClose;
     lock.lock();
     try {
       lastError = reason;
       lastErrorAt = clock.instant();
-      firstOfOutage = !outage;
-      outage = true;
+      // A fetch that ends after close() must not start an outage that nothing would ever end.
+      afterClose = sourceClosed;
+      firstOfOutage = !outage && !afterClose;
+      outage = !afterClose;
     } finally {
       lock.unlock();
     }
@@ -150,7 +154,7 @@ final class FetchReporter {
       } else {
         log.info("Fetching keys from {} failed: {}; {}", source, reason, consequence);
       }
-    } else if (outages != null) {
+    } else if (outages != null && !afterClose) {
       outages.failedAgain(source);
     }
     if (!firstOfOutage && log.isDebugEnabled()) {
@@ -166,6 +170,7 @@ final class FetchReporter {
     try {
       wasOutage = outage;
       outage = false;
+      sourceClosed = true;
     } finally {
       lock.unlock();
     }

@@ -70,4 +70,20 @@ class OutageSummaryTest {
     assertEquals(1, summaries());
     assertEquals(50, summary.failing());
   }
+
+  /** A fetch that fails after its source closed (a race close() can lose) starts no outage. */
+  @Test
+  void failed_afterTheSourceClosed_countsNoOutage() {
+    Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+    FetchReporter open = new FetchReporter(KeySourceListener.none(), Duration.ofHours(1), clock, summary);
+    open.failed(source(1), "connection refused", 1, null);
+    open.closed();
+    assertEquals(0, summary.failing());
+
+    FetchReporter closed = new FetchReporter(KeySourceListener.none(), Duration.ofHours(1), clock, summary);
+    closed.closed();
+    closed.failed(source(2), "connection refused", 1, null);
+    closed.failed(source(2), "connection refused", 2, null);
+    assertEquals(0, summary.failing());
+  }
 }
