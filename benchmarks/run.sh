@@ -58,6 +58,7 @@ replay() {
 lean=raw,raw-reused,idtoken-cold,raw-accp,raw-accp-reused,idtoken-cold-accp
 if $scale_only; then
   scale --issuers 1000,10000
+  scale --issuers 1000,10000 --latency-ms 20
 elif $quick; then
   ratio --algs RS256,ES256 --rounds 10 --slice-ms 100 --warmup-ms 3000
   jmh --algs RS256 --candidates "$lean" --warmup 2 --iterations 3 --seconds 1
@@ -76,6 +77,7 @@ else
   java "${java_opts[@]}" -cp "$jar" dev.idtoken.benchmarks.JwksRotation --seconds 15 2>&1 | grep -v '^SLF4J' | tee -a "$out"
   replay --threads 1,2 --warmup 3 --iterations 5 --seconds 1
   scale --issuers 1000,10000
+  scale --issuers 1000,10000 --latency-ms 20
 fi
 echo
 echo "Results written to $out"

@@ -64,11 +64,14 @@ public final class MultiTenantScale {
         .mapToInt(Integer::parseInt).toArray();
     TestIssuer template = TestIssuer.create("https://template.example", CLIENT_ID);
     byte[] jwks = template.jwksJson().getBytes(StandardCharsets.UTF_8);
-    try (Server server = new Server(jwks)) {
+    // A provider's response time: 0 answers at once (loading is then CPU-bound, this process's own
+    // server included); a few tens of milliseconds is a provider across a network.
+    int latencyMs = Integer.parseInt(opts.getOrDefault("latency-ms", "0"));
+    try (Server server = new Server(jwks, latencyMs)) {
       int jvmBaseline = ManagementFactory.getThreadMXBean().getThreadCount();
       System.out.printf(Locale.ROOT, "### Multi-tenant scale: N issuers registered at once, one loopback host "
-          + "(JDK HttpServer, 4 threads), %d cores, load average at start %s%n%n",
-          Runtime.getRuntime().availableProcessors(), loadAverage());
+          + "(JDK HttpServer, 4 threads, each response after %d ms), %d cores, load average at start %s%n%n",
+          latencyMs, Runtime.getRuntime().availableProcessors(), loadAverage());
       System.out.println("| N | all keys loaded | failed fetches | peak concurrent fetches (limit) "
           + "| peak at server | peak live threads over the JVM's before any registry | threads started in the run "
           + "| tasks after close() "
@@ -248,8 +251,15 @@ public final class MultiTenantScale {
     final AtomicInteger peak = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
 
-    Server(byte[] jwks) throws IOException {
+    final int latencyMs;
+
+    Server(byte[] jwks, int latencyMs) throws IOException {
       this.jwks = jwks;
+      this.latencyMs = latencyMs;
+      // Without TCP_NODELAY (off by default in the JDK's server, on in real providers' servers),
+      // each response on a kept-alive connection waits out the client's delayed ACK: 40 ms per
+      // fetch, which would make this measure the test server's Nagle delays, not the library.
+      System.setProperty("sun.net.httpserver.nodelay", "true");
       http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
       http.setExecutor(pool);
       http.createContext("/", this::handle);
@@ -269,6 +279,9 @@ public final class MultiTenantScale {
       peak.accumulateAndGet(inProgress.incrementAndGet(), Math::max);
       requests.incrementAndGet();
       try {
+        if (latencyMs > 0) {
+          Thread.sleep(latencyMs); // the provider's response time; its 4 threads wait, as a busy provider's would
+        }
         String path = exchange.getRequestURI().getPath();
         byte[] body;
         String type;
@@ -290,6 +303,8 @@ public final class MultiTenantScale {
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         inProgress.decrementAndGet();
         exchange.close();
