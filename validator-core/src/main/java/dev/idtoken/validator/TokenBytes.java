@@ -5,7 +5,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A token's characters as bytes, one per character, in a buffer borrowed for one validation: the
@@ -13,9 +12,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * validation does not allocate a copy of the token (0.9 KB for a typical ID token, a third of what
  * the library itself allocated per token).
  *
- * <p>Buffers are pooled in slots as {@link SignaturePool}'s verifiers are, not in a
- * {@code ThreadLocal} (a virtual thread per request would never reuse one), taken out for one
- * validation so no two threads share one, and put back afterwards. Nothing read from the buffer may
+ * <p>Buffers are pooled in {@link Slots}, as verifiers are, taken out for one validation so no two
+ * threads share one, and put back afterwards. Nothing read from the buffer may
  * outlive the validation: decoding copies, and JCA providers copy or digest what {@code update}
  * gives them. Buffers for tokens longer than {@link #KEPT_CHARS} are not kept.
  *
@@ -25,8 +23,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class TokenBytes {
   static final int KEPT_CHARS = 16 * 1024;
-  private static final int SLOTS = SignaturePool.slotCount();
-  private static final AtomicReferenceArray<TokenBytes> POOL = new AtomicReferenceArray<>(SLOTS);
+  private static final Slots<TokenBytes> POOL = new Slots<>();
 
   private final CharsetEncoder latin1 = StandardCharsets.ISO_8859_1.newEncoder();
   private char[] chars = new char[0];
@@ -38,17 +35,8 @@ final class TokenBytes {
 
   /** A buffer for this thread to use until {@link #release()}. */
   static TokenBytes take() {
-    int home = SignaturePool.home();
-    for (int i = 0; i < SLOTS; i++) {
-      int slot = (home + i) & (SLOTS - 1);
-      if (POOL.get(slot) != null) {
-        TokenBytes buffer = POOL.getAndSet(slot, null);
-        if (buffer != null) {
-          return buffer;
-        }
-      }
-    }
-    return new TokenBytes();
+    TokenBytes buffer = POOL.take(Slots.home());
+    return buffer != null ? buffer : new TokenBytes();
   }
 
   /**
@@ -74,15 +62,8 @@ final class TokenBytes {
 
   /** Returns the buffer to the pool (or drops it, when the pool is full or the buffer large). */
   void release() {
-    if (chars.length > KEPT_CHARS) {
-      return;
-    }
-    int home = SignaturePool.home();
-    for (int i = 0; i < SLOTS; i++) {
-      int slot = (home + i) & (SLOTS - 1);
-      if (POOL.get(slot) == null && POOL.compareAndSet(slot, null, this)) {
-        return;
-      }
+    if (chars.length <= KEPT_CHARS) {
+      POOL.giveBack(Slots.home(), this);
     }
   }
 }
