@@ -85,7 +85,7 @@ import javax.net.ssl.SSLContext;
  *       {@code idtoken-validator/<version>}.
  *   <li><b>Threads.</b> None per source or per fetch: timers (refresh-ahead, retries, deadlines) share
  *       one daemon thread and are removed when cancelled; the HTTP clients this library creates share
- *       two worker threads (plus one selector thread per client); where the JDK's common pool has a
+ *       at most 16 worker threads (plus one selector thread per client); where the JDK's common pool has a
  *       single thread (two cores or fewer), where {@code sendAsync} would start a thread per exchange,
  *       exchanges run on at most 16 shared threads instead.
  *   <li><b>Many sources.</b> With {@link Builder#fetchScheduler}, fetches wait their turn in a
