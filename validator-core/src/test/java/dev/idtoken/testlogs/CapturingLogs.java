@@ -14,9 +14,11 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * A test-only SLF4J backend (registered through {@code META-INF/services}) that keeps every log line
- * at every level, so tests can assert what the library logs, and that it logs no secrets. Shared with
- * the other modules' tests through this module's test jar.
+ * A test-only SLF4J backend (registered through {@code META-INF/services}) that keeps every line the
+ * library's own loggers ({@code dev.idtoken.*}) write, at every level, so tests can assert what the
+ * library logs, and that it logs no secrets; other loggers are off (a servlet container logging
+ * through SLF4J at TRACE would swamp the tests). Shared with the other modules' tests through this
+ * module's test jar.
  */
 public final class CapturingLogs implements SLF4JServiceProvider {
   private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
@@ -60,9 +62,11 @@ public final class CapturingLogs implements SLF4JServiceProvider {
 
   private static final class CapturingLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
+    private final boolean enabled;
 
     CapturingLogger(String name) {
       this.name = name;
+      this.enabled = name.startsWith("dev.idtoken.");
     }
 
     @Override
@@ -83,27 +87,27 @@ public final class CapturingLogs implements SLF4JServiceProvider {
 
     @Override
     public boolean isTraceEnabled() {
-      return true;
+      return enabled;
     }
 
     @Override
     public boolean isDebugEnabled() {
-      return true;
+      return enabled;
     }
 
     @Override
     public boolean isInfoEnabled() {
-      return true;
+      return enabled;
     }
 
     @Override
     public boolean isWarnEnabled() {
-      return true;
+      return enabled;
     }
 
     @Override
     public boolean isErrorEnabled() {
-      return true;
+      return enabled;
     }
   }
 }

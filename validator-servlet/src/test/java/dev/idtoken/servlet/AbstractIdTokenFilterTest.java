@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.idtoken.jwks.RemoteKeySource;
 import dev.idtoken.testkit.FakeProvider;
 import dev.idtoken.testkit.Hostile;
+import dev.idtoken.testlogs.CapturingLogs;
 import dev.idtoken.validator.ErrorCode;
 import dev.idtoken.validator.Expectations;
 import dev.idtoken.validator.IdTokenValidator;
@@ -77,7 +78,7 @@ abstract class AbstractIdTokenFilterTest {
   @BeforeEach
   void startProvider() {
     provider = FakeProvider.start();
-    CapturedLogs.clear();
+    CapturingLogs.clear();
   }
 
   @AfterEach
@@ -238,7 +239,7 @@ abstract class AbstractIdTokenFilterTest {
     List<String> refusals = refusals();
     assertEquals(Hostile.values().length - 1, refusals.size(), refusals::toString);
     assertTrue(refusals.stream().allMatch(l -> l.matches("Request refused: 401 [A-Z_]+")), refusals::toString);
-    for (String line : CapturedLogs.lines()) {
+    for (String line : CapturingLogs.lines()) {
       for (String token : tokens) {
         String[] parts = token.split("\\.", -1);
         for (String part : parts) {
@@ -488,7 +489,7 @@ abstract class AbstractIdTokenFilterTest {
     assertEquals(500, getWithToken(validToken("no-email")).statusCode());
     String brokenRoles = provider.issuer().token().subject("broken-roles").claim("email", "a@example.com").sign();
     assertEquals(500, getWithToken(brokenRoles).statusCode());
-    List<String> warnings = CapturedLogs.lines().stream().filter(l -> l.startsWith("WARN")).collect(Collectors.toList());
+    List<String> warnings = CapturingLogs.lines().stream().filter(l -> l.startsWith("WARN")).collect(Collectors.toList());
     assertEquals(2, warnings.size(), warnings::toString);
     assertTrue(warnings.get(0).endsWith("the principalName function returned null"), warnings::toString);
     assertTrue(warnings.get(1).endsWith("the roles function threw java.lang.IllegalStateException"), warnings::toString);

@@ -3,6 +3,7 @@ package dev.idtoken.servlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idtoken.testlogs.CapturingLogs;
 import dev.idtoken.validator.ErrorCode;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -57,7 +58,7 @@ final class Answered {
 
   /** The filter's DEBUG lines: one per refusal, the status and code only. */
   static List<String> refusals() {
-    return CapturedLogs.lines().stream()
+    return CapturingLogs.lines().stream()
         .filter(l -> l.startsWith("DEBUG " + IdTokenFilter.class.getName() + ": "))
         .map(l -> l.substring(l.indexOf(": ") + 2))
         .collect(Collectors.toList());
